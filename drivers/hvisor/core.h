@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Core of hvisor_vhost.ko: the attached hypervisor, the bridge dispatcher,
+ * zones and the device registry. Device types and the transport reach the
+ * rest of the module only through the functions declared here.
+ */
+#ifndef _HVISOR_CORE_H
+#define _HVISOR_CORE_H
+
+#include <linux/types.h>
+
+struct hvisor_vdev;
+struct hvisor_zone;
+struct hvisor_vhost_dev_config;
+struct hvisor_vhost_dev_info;
+struct workqueue_struct;
+
+#define HVISOR_PR_PREFIX "hvisor_vhost: "
+
+/**
+ * struct hvisor_dev_type - a kind of device (blk, net, console)
+ * @type: virtio device id (HVISOR_VHOST_DEV_*)
+ * @name: "blk", "net", "console"
+ * @create: build a device from a checked config (flags and reserved
+ *	fields already validated by the core; type-specific fields are the
+ *	type's to validate). Allocate the type's structure with an embedded
+ *	struct hvisor_vdev, fill device_id, device_features, config,
+ *	config_len and ops, call hvisor_vdev_init() and return the vdev, or
+ *	an ERR_PTR with a clear errno. The core fills id, zone, addr, irq and
+ *	flags before the device is published. Process context.
+ * @fill_info: fill info->name (root-side name) and anything type specific;
+ *	the core fills the rest. Optional.
+ */
+struct hvisor_dev_type {
+	u32 type;
+	const char *name;
+	struct hvisor_vdev *(*create)(const struct hvisor_vhost_dev_config *cfg);
+	void (*fill_info)(struct hvisor_vdev *vdev,
+			  struct hvisor_vhost_dev_info *info);
+};
+
+extern const struct hvisor_dev_type hvisor_blk_type;
+
+/* Injection of a device's interrupt: result ring entry plus FINISH_REQ. */
+void hvisor_core_inject(struct hvisor_vdev *vdev);
+/* Answer a vCPU whose access was deferred (HVISOR_MMIO_DEFERRED). */
+void hvisor_core_answer(u32 cpu, u64 value, u64 size);
+/* Workqueue for deferred device work (resets). */
+struct workqueue_struct *hvisor_core_wq(void);
+
+/* Control plane, called from the character device. */
+int hvisor_core_dev_add(struct hvisor_vhost_dev_config *cfg);
+int hvisor_core_dev_del(u32 id, u32 flags);
+int hvisor_core_dev_list(struct hvisor_vhost_dev_info __user *entries,
+			 u32 room, u32 *count);
+
+#endif /* _HVISOR_CORE_H */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Zones: a guest's RAM map (guest-physical -> root kernel virtual) and the
+ * translation of guest addresses with bounds and overflow checks.
+ */
+#ifndef _HVISOR_ZONE_H
+#define _HVISOR_ZONE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#define HVISOR_ZONE_MAX_REGIONS	32
+
+/**
+ * struct hvisor_zone_region - one contiguous piece of guest RAM
+ * @gpa: first guest-physical address
+ * @size: bytes; gpa + size does not overflow
+ * @kva: where root's kernel reaches @gpa
+ * @pa: root physical address of @gpa (0 when not known)
+ * @mapped: true when hvisor_zone created @kva with memremap() and must
+ *	unmap it
+ */
+struct hvisor_zone_region {
+	u64 gpa;
+	u64 size;
+	void *kva;
+	phys_addr_t pa;
+	bool mapped;
+};
+
+/**
+ * struct hvisor_zone - one guest zone
+ * @id: hvisor zone id, >= 1
+ * @node: entry in the global zone list (under the zone list lock)
+ * @ref: references: the zone list holds one, each device holds one
+ * @regions: guest RAM; append-only while the zone lives, entries
+ *	[0, @nr_regions) are immutable once published
+ * @nr_regions: published with release semantics after the entry is
+ *	written; readers load it with acquire semantics and so need no lock
+ * @devices: devices keyed by guest address >> 9 (the 0x200 region index);
+ *	written under the core's device mutex, read under RCU from any
+ *	context
+ * @nr_devices: devices in @devices (under the core's device mutex)
+ */
+struct hvisor_zone {
+	u32 id;
+	struct list_head node;
+	struct kref ref;
+	struct hvisor_zone_region regions[HVISOR_ZONE_MAX_REGIONS];
+	unsigned int nr_regions;
+	struct xarray devices;
+	unsigned int nr_devices;
+};
+
+struct hvisor_zone *hvisor_zone_create(u32 id);
+void hvisor_zone_get(struct hvisor_zone *zone);
+void hvisor_zone_put(struct hvisor_zone *zone);
+int hvisor_zone_add_region(struct hvisor_zone *zone, u64 gpa, u64 size,
+			   void *kva, phys_addr_t pa, bool mapped);
+size_t hvisor_zone_translate(const struct hvisor_zone *zone, u64 gpa,
+			     u64 len, void **kva);
+void *hvisor_zone_map_range(const struct hvisor_zone *zone, u64 gpa,
+			    u64 len);
+
+#endif /* _HVISOR_ZONE_H */

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hypervisor interface of hvisor_vhost.ko: what stands behind the
+ * bridge. The module has one built-in implementation (real hvisor, with
+ * hypercalls); the simulator module (hvisor_vhost_sim.ko) registers the
+ * other through hvisor_vhost_attach(). Not a uapi header.
+ */
+#ifndef _HVISOR_VHOST_HV_H
+#define _HVISOR_VHOST_HV_H
+
+#include <linux/types.h>
+
+struct hvisor_virtio_bridge;
+struct hvisor_vhost_hv;
+struct module;
+
+/**
+ * struct hvisor_vhost_hv_dev - a device as the hypervisor side sees it
+ * @id: device id (as in HVISOR_VHOST_DEV_LIST)
+ * @type: virtio device id (HVISOR_VHOST_DEV_*)
+ * @zone_id: guest zone
+ * @addr: guest-physical base of its 0x200-byte region
+ * @irq: guest interrupt number
+ */
+struct hvisor_vhost_hv_dev {
+	u32 id;
+	u32 type;
+	u32 zone_id;
+	u32 irq;
+	u64 addr;
+};
+
+/**
+ * struct hvisor_vhost_hv_ops - operations of a hypervisor
+ * @init_virtio: INIT_VIRTIO: from now on the hypervisor produces requests
+ *	into @bridge (physical address @bridge_pa). Process context.
+ * @exit_virtio: stop producing requests. hvisor has no such call; the
+ *	simulator does. Optional. Process context.
+ * @finish_req: FINISH_REQ: drain the result ring and inject the interrupts.
+ *	Any context, hard interrupt included; the caller holds the result
+ *	ring's producer lock, so it must not call back into hvisor_vhost.
+ * @device_added: a device now answers at dev->addr; the simulator plugs its
+ *	guest side in. Optional. Process context, may sleep; an error undoes
+ *	the add.
+ * @device_removing: the device is about to go away; the simulator unplugs
+ *	its guest side (the guest driver still talks to the device during the
+ *	call). @force: the user asked not to wait for the guest. Optional.
+ *	Process context, may sleep.
+ */
+struct hvisor_vhost_hv_ops {
+	int (*init_virtio)(struct hvisor_vhost_hv *hv,
+			   struct hvisor_virtio_bridge *bridge,
+			   phys_addr_t bridge_pa);
+	void (*exit_virtio)(struct hvisor_vhost_hv *hv);
+	void (*finish_req)(struct hvisor_vhost_hv *hv);
+	int (*device_added)(struct hvisor_vhost_hv *hv,
+			    const struct hvisor_vhost_hv_dev *dev);
+	void (*device_removing)(struct hvisor_vhost_hv *hv,
+				const struct hvisor_vhost_hv_dev *dev,
+				bool force);
+};
+
+/**
+ * struct hvisor_vhost_hv - a hypervisor behind the bridge
+ * @name: short name shown by "hvisorctl status" (at most 15 characters)
+ * @ops: its operations
+ * @owner: module providing @ops; pinned while attached
+ * @simulated: true for the simulator (reported in the status flags)
+ * @default_zone: zone for devices added with zone 0; 0 if there is none
+ * @slot_base: with @nr_slots, where devices go when added with address 0:
+ *	slot n is at @slot_base + n * 0x200 with interrupt @irq_base + n.
+ *	@nr_slots == 0: addresses and interrupts must always be given.
+ * @irq_base: see @slot_base
+ * @nr_slots: see @slot_base
+ * @priv: the implementation's data
+ */
+struct hvisor_vhost_hv {
+	const char *name;
+	const struct hvisor_vhost_hv_ops *ops;
+	struct module *owner;
+	bool simulated;
+	u32 default_zone;
+	u64 slot_base;
+	u32 irq_base;
+	u32 nr_slots;
+	void *priv;
+};
+
+int hvisor_vhost_attach(struct hvisor_vhost_hv *hv);
+void hvisor_vhost_detach(struct hvisor_vhost_hv *hv);
+void hvisor_vhost_wakeup(void);
+int hvisor_vhost_zone_add_ram(u32 zone_id, u64 gpa, void *kva, u64 size);
+
+#endif /* _HVISOR_VHOST_HV_H */

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * hvisor-vhost control interface: ioctls on /dev/hvisor-vhost.
+ *
+ * Every structure has an explicit size and layout (no implicit padding),
+ * flags and reserved fields must be zero on input (the kernel answers
+ * EINVAL otherwise) and are zero on output, so fields can be added later
+ * without a new ioctl number. Userspace checks abi_version from
+ * HVISOR_VHOST_GET_STATUS before using anything else.
+ */
+#ifndef _UAPI_LINUX_HVISOR_VHOST_H
+#define _UAPI_LINUX_HVISOR_VHOST_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define HVISOR_VHOST_ABI_VERSION	1
+#define HVISOR_VHOST_IOC_MAGIC		0xE7
+#define HVISOR_VHOST_DEVICE_NAME	"hvisor-vhost"
+
+/* Device types: the virtio device ids. */
+#define HVISOR_VHOST_DEV_NET		1
+#define HVISOR_VHOST_DEV_BLK		2
+#define HVISOR_VHOST_DEV_CONSOLE	3
+
+/* struct hvisor_vhost_status.flags */
+#define HVISOR_VHOST_F_ATTACHED		(1U << 0) /* a hypervisor is attached */
+#define HVISOR_VHOST_F_SIMULATOR	(1U << 1) /* ... and it is the simulator */
+
+/**
+ * struct hvisor_vhost_status - HVISOR_VHOST_GET_STATUS
+ * @abi_version: HVISOR_VHOST_ABI_VERSION of the running module
+ * @flags: HVISOR_VHOST_F_*
+ * @hypervisor: name of the attached hypervisor ("hvisor", "simulator"),
+ *	NUL-terminated; empty when none is attached
+ * @nr_zones: zones with registered memory
+ * @nr_devices: devices served
+ * @requests: requests consumed from the bridge's request ring
+ * @notifies: of which QueueNotify requests (need_interrupt == 1)
+ * @interrupts: entries pushed to the result ring
+ * @finish_calls: FINISH_REQ hypercalls made
+ * @wakeups: wakeup interrupts taken
+ * @safety_net: times the periodic re-check found requests nobody woke us for
+ * @bad_requests: requests dropped as malformed (bad size, zone, cpu)
+ * @reserved: zero
+ */
+struct hvisor_vhost_status {
+	__u32 abi_version;
+	__u32 flags;
+	char hypervisor[16];
+	__u32 nr_zones;
+	__u32 nr_devices;
+	__u64 requests;
+	__u64 notifies;
+	__u64 interrupts;
+	__u64 finish_calls;
+	__u64 wakeups;
+	__u64 safety_net;
+	__u64 bad_requests;
+	__u64 reserved[5];
+};
+
+/**
+ * struct hvisor_vhost_zone_mem - HVISOR_VHOST_ZONE_ADD_MEM
+ * @zone_id: guest zone, >= 1
+ * @flags: zero
+ * @zone0_ipa: where root sees the region (physical address in root)
+ * @zonex_ipa: where the guest sees it (guest-physical address)
+ * @size: bytes, page aligned like both addresses
+ * @reserved: zero
+ */
+struct hvisor_vhost_zone_mem {
+	__u32 zone_id;
+	__u32 flags;
+	__u64 zone0_ipa;
+	__u64 zonex_ipa;
+	__u64 size;
+	__u64 reserved[4];
+};
+
+/**
+ * struct hvisor_vhost_zone - HVISOR_VHOST_ZONE_RESET, HVISOR_VHOST_ZONE_DEL
+ * @zone_id: guest zone, >= 1
+ * @flags: zero
+ * @reserved: zero
+ */
+struct hvisor_vhost_zone {
+	__u32 zone_id;
+	__u32 flags;
+	__u64 reserved[3];
+};
+
+/* struct hvisor_vhost_dev_config.flags and struct hvisor_vhost_dev_info.flags */
+#define HVISOR_VHOST_DEV_F_RO		(1U << 0) /* blk: read-only disk */
+
+/**
+ * struct hvisor_vhost_blk_config - blk part of struct hvisor_vhost_dev_config
+ * @serial: VIRTIO_BLK_T_GET_ID answer; NUL padded, need not be terminated
+ * @reserved: zero
+ */
+struct hvisor_vhost_blk_config {
+	char serial[20];
+	__u32 reserved[11];
+};
+
+/**
+ * struct hvisor_vhost_net_config - net part of struct hvisor_vhost_dev_config
+ * @mac: guest MAC address; all zero picks a random local one
+ * @mtu: MTU offered to the guest (VIRTIO_NET_F_MTU); 0: 1500
+ * @ifname: root interface name; empty: "hvnet<zone>.<n>"
+ * @tap: attach this existing tap interface instead of creating one
+ * @reserved: zero
+ */
+struct hvisor_vhost_net_config {
+	__u8 mac[6];
+	__u16 mtu;
+	char ifname[16];
+	char tap[16];
+	__u32 reserved[6];
+};
+
+/**
+ * struct hvisor_vhost_console_config - console part of the device config
+ * @log_size: bytes of guest output kept while no one has the tty open;
+ *	0: default
+ * @reserved: zero
+ */
+struct hvisor_vhost_console_config {
+	__u32 log_size;
+	__u32 reserved[15];
+};
+
+/**
+ * struct hvisor_vhost_dev_config - HVISOR_VHOST_DEV_ADD
+ * @type: HVISOR_VHOST_DEV_*
+ * @zone_id: guest zone; 0: the simulator's zone
+ * @addr: guest-physical base of the device's 0x200-byte region, 0x200
+ *	aligned; 0: next free slot (simulator only)
+ * @irq: guest interrupt number; 0: next free (simulator only)
+ * @flags: HVISOR_VHOST_DEV_F_*
+ * @num_queues: request queues (blk) or queue pairs (net); 0: 1
+ * @queue_size: entries per virtqueue, a power of two; 0: device default
+ * @backing_fd: blk: an open regular file or block device, opened for
+ *	writing unless HVISOR_VHOST_DEV_F_RO; others: -1
+ * @id: out: the new device's id
+ * @blk: blk options
+ * @net: net options
+ * @console: console options
+ * @reserved: zero
+ */
+struct hvisor_vhost_dev_config {
+	__u32 type;
+	__u32 zone_id;
+	__u64 addr;
+	__u32 irq;
+	__u32 flags;
+	__u32 num_queues;
+	__u32 queue_size;
+	__s32 backing_fd;
+	__u32 id;
+	union {
+		struct hvisor_vhost_blk_config blk;
+		struct hvisor_vhost_net_config net;
+		struct hvisor_vhost_console_config console;
+	};
+	__u64 reserved[4];
+};
+
+/* struct hvisor_vhost_dev_del.flags */
+#define HVISOR_VHOST_DEL_F_FORCE	(1U << 0) /* do not wait for the guest */
+
+/**
+ * struct hvisor_vhost_dev_del - HVISOR_VHOST_DEV_DEL
+ * @id: device id from HVISOR_VHOST_DEV_ADD or HVISOR_VHOST_DEV_LIST
+ * @flags: HVISOR_VHOST_DEL_F_*
+ * @reserved: zero
+ */
+struct hvisor_vhost_dev_del {
+	__u32 id;
+	__u32 flags;
+	__u64 reserved[3];
+};
+
+/**
+ * struct hvisor_vhost_dev_info - one device in HVISOR_VHOST_DEV_LIST
+ * @id: device id
+ * @type: HVISOR_VHOST_DEV_*
+ * @zone_id: guest zone
+ * @irq: guest interrupt number
+ * @addr: guest-physical base
+ * @flags: HVISOR_VHOST_DEV_F_*
+ * @status: virtio device status byte the guest last wrote
+ * @num_queues: virtqueues
+ * @queue_size: maximum entries per virtqueue
+ * @features: features the guest accepted
+ * @name: root-side name: backing file, interface or tty; NUL-terminated
+ * @requests: requests completed (blk requests, packets, console buffers)
+ * @bytes_in: bytes the guest received
+ * @bytes_out: bytes the guest sent
+ * @errors: requests failed (I/O errors, unsupported requests)
+ * @dropped: buffers dropped (no guest buffer, ring errors)
+ * @notifies: QueueNotify writes
+ * @interrupts: interrupts raised
+ * @in_flight: requests taken from the ring and not completed yet
+ * @reserved: zero
+ */
+struct hvisor_vhost_dev_info {
+	__u32 id;
+	__u32 type;
+	__u32 zone_id;
+	__u32 irq;
+	__u64 addr;
+	__u32 flags;
+	__u32 status;
+	__u32 num_queues;
+	__u32 queue_size;
+	__u64 features;
+	char name[64];
+	__u64 requests;
+	__u64 bytes_in;
+	__u64 bytes_out;
+	__u64 errors;
+	__u64 dropped;
+	__u64 notifies;
+	__u64 interrupts;
+	__u64 in_flight;
+	__u64 reserved[4];
+};
+
+/**
+ * struct hvisor_vhost_dev_list - HVISOR_VHOST_DEV_LIST
+ * @count: in: room in @entries; out: number of devices (may exceed room:
+ *	call again with a larger array)
+ * @flags: zero
+ * @entries: user pointer to an array of struct hvisor_vhost_dev_info
+ * @reserved: zero
+ */
+struct hvisor_vhost_dev_list {
+	__u32 count;
+	__u32 flags;
+	__u64 entries;
+	__u64 reserved[2];
+};
+
+#define HVISOR_VHOST_GET_STATUS \
+	_IOR(HVISOR_VHOST_IOC_MAGIC, 0x00, struct hvisor_vhost_status)
+#define HVISOR_VHOST_ZONE_ADD_MEM \
+	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x10, struct hvisor_vhost_zone_mem)
+#define HVISOR_VHOST_ZONE_RESET \
+	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x11, struct hvisor_vhost_zone)
+#define HVISOR_VHOST_ZONE_DEL \
+	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x12, struct hvisor_vhost_zone)
+#define HVISOR_VHOST_DEV_ADD \
+	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x20, struct hvisor_vhost_dev_config)
+#define HVISOR_VHOST_DEV_DEL \
+	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x21, struct hvisor_vhost_dev_del)
+#define HVISOR_VHOST_DEV_LIST \
+	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x22, struct hvisor_vhost_dev_list)
+
+#endif /* _UAPI_LINUX_HVISOR_VHOST_H */
