@@ -20,7 +20,7 @@
  */
 struct hvisor_bridge {
 	struct hvisor_virtio_bridge *page;
-	spinlock_t res_lock;
+	spinlock_t res_lock;	/* result ring producers */
 };
 
 void hvisor_bridge_init(struct hvisor_bridge *br,

@@ -13,6 +13,10 @@ struct hvisor_vdev;
 struct hvisor_zone;
 struct hvisor_vhost_dev_config;
 struct hvisor_vhost_dev_info;
+struct hvisor_vhost_hv;
+struct hvisor_vhost_status;
+struct hvisor_vhost_zone_mem;
+struct mutex;
 struct workqueue_struct;
 
 #define HVISOR_PR_PREFIX "hvisor_vhost: "
@@ -48,10 +52,37 @@ void hvisor_core_answer(u32 cpu, u64 value, u64 size);
 /* Workqueue for deferred device work (resets). */
 struct workqueue_struct *hvisor_core_wq(void);
 
-/* Control plane, called from the character device. */
-int hvisor_core_dev_add(struct hvisor_vhost_dev_config *cfg);
-int hvisor_core_dev_del(u32 id, u32 flags);
-int hvisor_core_dev_list(struct hvisor_vhost_dev_info __user *entries,
-			 u32 room, u32 *count);
+/*
+ * Control plane. hvisor_ctl_mutex serialises every change of the control
+ * state: attaching and detaching the hypervisor, adding and removing zones,
+ * zone memory and devices. The data path (dispatcher, workers) never takes
+ * it: it finds zones and devices under RCU.
+ */
+extern struct mutex hvisor_ctl_mutex;
+
+struct hvisor_vhost_hv *hvisor_core_hv(void);
+void hvisor_core_get_status(struct hvisor_vhost_status *st);
+int hvisor_core_init(void);
+void hvisor_core_exit(void);
+int hvisor_hvisor_probe(void);
+void hvisor_hvisor_remove(void);
+int hvisor_ctl_init(void);
+void hvisor_ctl_exit(void);
+
+/* registry.c: zones and devices; callers hold hvisor_ctl_mutex. */
+struct hvisor_zone *hvisor_registry_zone_rcu(u32 zone_id);
+struct hvisor_vdev *hvisor_registry_dev_rcu(u32 zone_id, u64 addr);
+int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
+			    u64 size, bool mapped);
+int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem);
+int hvisor_registry_zone_reset(u32 zone_id);
+int hvisor_registry_zone_del(u32 zone_id);
+int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg);
+int hvisor_registry_dev_del(u32 id, u32 flags);
+int hvisor_registry_dev_list(struct hvisor_vhost_dev_info __user *entries,
+			     u32 room, u32 *count);
+void hvisor_registry_remove_all(void);
+unsigned int hvisor_registry_nr_zones(void);
+unsigned int hvisor_registry_nr_devices(void);
 
 #endif /* _HVISOR_CORE_H */

@@ -129,7 +129,7 @@ struct hvisor_vdev {
 	unsigned int nr_vqs;
 	struct hvisor_vq *vqs;
 
-	spinlock_t lock;
+	spinlock_t lock;	/* register state, see above */
 	u8 status;
 	u64 driver_features;
 	u32 device_features_sel;

@@ -92,7 +92,7 @@ struct hvisor_vq {
 
 	u16 last_avail_idx;
 
-	spinlock_t used_lock;
+	spinlock_t used_lock;	/* used ring producers */
 	u16 used_idx;
 	u16 signalled_used;
 	bool signalled_used_valid;

@@ -24,8 +24,8 @@
 #define HVISOR_VHOST_DEV_CONSOLE	3
 
 /* struct hvisor_vhost_status.flags */
-#define HVISOR_VHOST_F_ATTACHED		(1U << 0) /* a hypervisor is attached */
-#define HVISOR_VHOST_F_SIMULATOR	(1U << 1) /* ... and it is the simulator */
+#define HVISOR_VHOST_F_ATTACHED		0x1U /* a hypervisor is attached */
+#define HVISOR_VHOST_F_SIMULATOR	0x2U /* ... and it is the simulator */
 
 /**
  * struct hvisor_vhost_status - HVISOR_VHOST_GET_STATUS
@@ -91,7 +91,7 @@ struct hvisor_vhost_zone {
 };
 
 /* struct hvisor_vhost_dev_config.flags and struct hvisor_vhost_dev_info.flags */
-#define HVISOR_VHOST_DEV_F_RO		(1U << 0) /* blk: read-only disk */
+#define HVISOR_VHOST_DEV_F_RO		0x1U /* blk: read-only disk */
 
 /**
  * struct hvisor_vhost_blk_config - blk part of struct hvisor_vhost_dev_config
@@ -167,7 +167,7 @@ struct hvisor_vhost_dev_config {
 };
 
 /* struct hvisor_vhost_dev_del.flags */
-#define HVISOR_VHOST_DEL_F_FORCE	(1U << 0) /* do not wait for the guest */
+#define HVISOR_VHOST_DEL_F_FORCE	0x1U /* do not wait for the guest */
 
 /**
  * struct hvisor_vhost_dev_del - HVISOR_VHOST_DEV_DEL

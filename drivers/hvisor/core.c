@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The core of hvisor_vhost: the attached hypervisor, the bridge dispatcher
+ * that turns trapped accesses into register emulation, interrupt injection
+ * and the safety net against lost wakeups.
+ *
+ * Contexts: hvisor_vhost_wakeup() runs wherever the hypervisor's wakeup
+ * arrives (hard interrupt with real hvisor, irq_work or a spinning guest
+ * vCPU with the simulator), so the dispatcher never sleeps. Long bursts are
+ * continued from a high-priority work item; a timer re-checks the ring.
+ */
+
+#define pr_fmt(fmt) "hvisor_vhost: " fmt
+
+#include <linux/atomic.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <linux/hvisor_vhost.h>
+#include <hvisor/vhost_hv.h>
+
+#include "bridge.h"
+#include "core.h"
+#include "vdev.h"
+#include "zone.h"
+
+/* Requests handled per wakeup in interrupt context before punting. */
+#define HVISOR_CORE_IRQ_BUDGET		64
+/* Requests handled per run of the poll work before requeueing it. */
+#define HVISOR_CORE_WORK_BUDGET		256
+/* Period of the lost-wakeup safety net. */
+#define HVISOR_CORE_SAFETY_PERIOD	(HZ / 10)
+
+/* Serialises control-plane changes; see core.h. */
+DEFINE_MUTEX(hvisor_ctl_mutex);
+
+/**
+ * struct hvisor_core_stats - bridge counters (HVISOR_VHOST_GET_STATUS)
+ * @requests: requests consumed
+ * @notifies: of which posted QueueNotify requests
+ * @interrupts: result ring entries pushed
+ * @finish_calls: FINISH_REQ calls
+ * @wakeups: calls of hvisor_vhost_wakeup()
+ * @safety_net: requests found by the timer that nobody woke us for
+ * @bad_requests: malformed requests dropped
+ */
+struct hvisor_core_stats {
+	atomic64_t requests;
+	atomic64_t notifies;
+	atomic64_t interrupts;
+	atomic64_t finish_calls;
+	atomic64_t wakeups;
+	atomic64_t safety_net;
+	atomic64_t bad_requests;
+};
+
+/**
+ * struct hvisor_core - the module's single bridge
+ * @hv: attached hypervisor; written under hvisor_ctl_mutex, read with
+ *	READ_ONCE() by the data path, which only runs while @live
+ * @live: the bridge is registered with @hv and requests may arrive
+ * @page: the bridge page
+ * @bridge: ring logic on @page
+ * @consume_lock: serialises consumers of the request ring; taken with
+ *	trylock and interrupts disabled from any context (see
+ *	hvisor_core_poll())
+ * @wq: high-priority workqueue for the poll work and deferred resets
+ * @poll_work: continues a burst that exceeded the interrupt budget
+ * @safety_timer: periodic re-check of the request ring
+ * @stats: counters
+ */
+static struct hvisor_core {
+	struct hvisor_vhost_hv *hv;
+	bool live;
+	struct hvisor_virtio_bridge *page;
+	struct hvisor_bridge bridge;
+	spinlock_t consume_lock;	/* request ring consumers */
+	struct workqueue_struct *wq;
+	struct work_struct poll_work;
+	struct timer_list safety_timer;
+	struct hvisor_core_stats stats;
+} core;
+
+struct hvisor_vhost_hv *hvisor_core_hv(void)
+{
+	return READ_ONCE(core.hv);
+}
+
+struct workqueue_struct *hvisor_core_wq(void)
+{
+	return core.wq;
+}
+
+static bool hvisor_core_req_valid(const struct hvisor_device_req *req)
+{
+	switch (req->size) {
+	case 1: case 2: case 4: case 8:
+		break;
+	default:
+		return false;
+	}
+	return req->src_cpu < HVISOR_BRIDGE_MAX_CPUS || req->need_interrupt;
+}
+
+static int hvisor_core_access(const struct hvisor_device_req *req,
+			      u64 *value)
+{
+	u64 offset = req->address & (HVISOR_VIRTIO_REGION_SIZE - 1);
+	struct hvisor_vdev *vdev;
+	int ret = 0;
+
+	rcu_read_lock();
+	vdev = hvisor_registry_dev_rcu(req->src_zone, req->address);
+	if (!vdev) {
+		pr_warn_ratelimited("zone %u: %s of %llu bytes at 0x%llx: no device there\n",
+				    req->src_zone,
+				    req->is_write ? "write" : "read",
+				    req->size, req->address);
+		*value = 0;
+	} else if (req->is_write) {
+		ret = hvisor_vdev_mmio_write(vdev, offset, req->size,
+					     req->value, req->src_cpu);
+	} else {
+		*value = hvisor_vdev_mmio_read(vdev, offset, req->size);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Handle one request copied out of the ring. Exactly the requests with
+ * need_interrupt == 0 are answered: their vCPU spins until we do.
+ */
+static void hvisor_core_handle(const struct hvisor_device_req *req)
+{
+	u64 value = 0;
+	int ret;
+
+	atomic64_inc(&core.stats.requests);
+	if (req->need_interrupt)
+		atomic64_inc(&core.stats.notifies);
+	if (!hvisor_core_req_valid(req)) {
+		atomic64_inc(&core.stats.bad_requests);
+		pr_warn_ratelimited("malformed request: cpu %llu size %llu addr 0x%llx\n",
+				    req->src_cpu, req->size, req->address);
+		if (req->src_cpu < HVISOR_BRIDGE_MAX_CPUS && !req->need_interrupt)
+			hvisor_bridge_answer(&core.bridge, req->src_cpu, 0, 8);
+		return;
+	}
+	ret = hvisor_core_access(req, &value);
+	if (!req->need_interrupt && ret != HVISOR_MMIO_DEFERRED)
+		hvisor_bridge_answer(&core.bridge, req->src_cpu, value,
+				     req->size);
+}
+
+/*
+ * Consume the request ring. Any context. Returns false when the budget ran
+ * out and the rest was handed to the poll work.
+ *
+ * A caller that fails the trylock returns at once: the holder re-checks
+ * the ring after it unlocks, so a request queued before that failed
+ * trylock is seen by someone.
+ */
+static bool hvisor_core_poll(unsigned int budget)
+{
+	struct hvisor_device_req req;
+	unsigned long flags;
+	bool more;
+
+again:
+	if (!spin_trylock_irqsave(&core.consume_lock, flags))
+		return true;
+	hvisor_bridge_stop_wakeups(&core.bridge);
+	while (budget && hvisor_bridge_pop_req(&core.bridge, &req)) {
+		hvisor_core_handle(&req);
+		budget--;
+	}
+	if (!budget) {
+		/* need_wakeup stays 0: the poll work is on its way. */
+		spin_unlock_irqrestore(&core.consume_lock, flags);
+		queue_work(core.wq, &core.poll_work);
+		return false;
+	}
+	more = hvisor_bridge_arm_wakeup(&core.bridge);
+	spin_unlock_irqrestore(&core.consume_lock, flags);
+	if (more)
+		goto again;
+	/*
+	 * Order the unlock above before the re-load of req_rear below; pairs
+	 * with a kicker that queued a request and then failed the trylock
+	 * (the trylock's atomic access follows the producer's req_rear store).
+	 */
+	smp_mb();
+	if (hvisor_bridge_req_pending(&core.bridge))
+		goto again;
+	return true;
+}
+
+/**
+ * hvisor_vhost_wakeup() - the hypervisor has queued requests
+ *
+ * The wakeup interrupt of hvisor, or its simulation. Handles what is in the
+ * request ring; callable in any context, hard interrupt with interrupts
+ * disabled included, and concurrently from several CPUs.
+ */
+void hvisor_vhost_wakeup(void)
+{
+	if (!READ_ONCE(core.live))
+		return;
+	atomic64_inc(&core.stats.wakeups);
+	hvisor_core_poll(HVISOR_CORE_IRQ_BUDGET);
+}
+EXPORT_SYMBOL_GPL(hvisor_vhost_wakeup);
+
+static void hvisor_core_poll_work(struct work_struct *work)
+{
+	if (READ_ONCE(core.live))
+		hvisor_core_poll(HVISOR_CORE_WORK_BUDGET);
+}
+
+static void hvisor_core_safety(struct timer_list *t)
+{
+	if (!READ_ONCE(core.live))
+		return;
+	if (hvisor_bridge_req_pending(&core.bridge)) {
+		atomic64_inc(&core.stats.safety_net);
+		hvisor_core_poll(HVISOR_CORE_IRQ_BUDGET);
+	}
+	mod_timer(&core.safety_timer, jiffies + HVISOR_CORE_SAFETY_PERIOD);
+}
+
+/**
+ * hvisor_core_inject() - inject a device's interrupt into its zone
+ * @vdev: the device
+ *
+ * Appends {zone, irq} to the result ring and makes the FINISH_REQ call,
+ * which drains the ring. Any context.
+ */
+void hvisor_core_inject(struct hvisor_vdev *vdev)
+{
+	struct hvisor_vhost_hv *hv = READ_ONCE(core.hv);
+	unsigned long flags;
+	int ret;
+
+	if (!hv || !READ_ONCE(core.live))
+		return;
+	spin_lock_irqsave(&core.bridge.res_lock, flags);
+	ret = hvisor_bridge_push_res(&core.bridge, vdev->zone->id, vdev->irq);
+	if (ret == -ENOSPC) {
+		/* hvisor drains the whole ring in FINISH_REQ: make room. */
+		hv->ops->finish_req(hv);
+		atomic64_inc(&core.stats.finish_calls);
+		ret = hvisor_bridge_push_res(&core.bridge, vdev->zone->id,
+					     vdev->irq);
+	}
+	if (!ret) {
+		atomic64_inc(&core.stats.interrupts);
+		hv->ops->finish_req(hv);
+		atomic64_inc(&core.stats.finish_calls);
+	}
+	spin_unlock_irqrestore(&core.bridge.res_lock, flags);
+	if (ret)
+		pr_err_ratelimited("result ring stuck full: interrupt %u of zone %u lost\n",
+				   vdev->irq, vdev->zone->id);
+}
+
+/**
+ * hvisor_core_answer() - answer a vCPU whose access was deferred
+ * @cpu: src_cpu of the request
+ * @value: value for a read
+ * @size: access size
+ */
+void hvisor_core_answer(u32 cpu, u64 value, u64 size)
+{
+	if (READ_ONCE(core.live))
+		hvisor_bridge_answer(&core.bridge, cpu, value, size);
+}
+
+static int hvisor_core_start(struct hvisor_vhost_hv *hv)
+{
+	int ret;
+
+	core.page = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!core.page)
+		return -ENOMEM;
+	hvisor_bridge_init(&core.bridge, core.page);
+	WRITE_ONCE(core.hv, hv);
+	/* Requests may arrive as soon as the hypervisor has the page. */
+	WRITE_ONCE(core.live, true);
+	ret = hv->ops->init_virtio(hv, core.page, virt_to_phys(core.page));
+	if (ret) {
+		WRITE_ONCE(core.live, false);
+		WRITE_ONCE(core.hv, NULL);
+		free_page((unsigned long)core.page);
+		core.page = NULL;
+		return ret;
+	}
+	mod_timer(&core.safety_timer, jiffies + HVISOR_CORE_SAFETY_PERIOD);
+	return 0;
+}
+
+/**
+ * hvisor_vhost_attach() - attach a hypervisor to the bridge
+ * @hv: the hypervisor (the simulator, or real hvisor from this module)
+ *
+ * Allocates the bridge page and hands it over (INIT_VIRTIO). Only one
+ * hypervisor can be attached.
+ *
+ * Return: 0, -EBUSY when one is attached already, or the error of
+ * init_virtio.
+ */
+int hvisor_vhost_attach(struct hvisor_vhost_hv *hv)
+{
+	int ret;
+
+	mutex_lock(&hvisor_ctl_mutex);
+	if (core.hv) {
+		pr_err("%s: hypervisor %s is attached already\n", hv->name,
+		       core.hv->name);
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = hvisor_core_start(hv);
+	if (ret)
+		goto out;
+	pr_info("attached to %s\n", hv->name);
+out:
+	mutex_unlock(&hvisor_ctl_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvisor_vhost_attach);
+
+/*
+ * Real hvisor keeps using the page it was given (it has no call to forget
+ * it), so only a hypervisor with exit_virtio gets its page freed.
+ */
+static void hvisor_core_stop(struct hvisor_vhost_hv *hv)
+{
+	phys_addr_t pa = virt_to_phys(core.page);
+
+	WRITE_ONCE(core.live, false);
+	del_timer_sync(&core.safety_timer);
+	cancel_work_sync(&core.poll_work);
+	/* Wait for dispatchers that saw live == true. */
+	spin_lock_irq(&core.consume_lock);
+	spin_unlock_irq(&core.consume_lock);
+	if (hv->ops->exit_virtio) {
+		hv->ops->exit_virtio(hv);
+		free_page((unsigned long)core.page);
+	} else {
+		pr_info("bridge page at %pa stays allocated: hvisor may still use it\n",
+			&pa);
+	}
+	core.page = NULL;
+	WRITE_ONCE(core.hv, NULL);
+}
+
+/**
+ * hvisor_vhost_detach() - detach the hypervisor
+ * @hv: the hypervisor given to hvisor_vhost_attach()
+ *
+ * Removes every device (the simulator unplugs its guest side as asked),
+ * forgets every zone and stops the dispatcher.
+ */
+void hvisor_vhost_detach(struct hvisor_vhost_hv *hv)
+{
+	mutex_lock(&hvisor_ctl_mutex);
+	if (WARN_ON(core.hv != hv)) {
+		mutex_unlock(&hvisor_ctl_mutex);
+		return;
+	}
+	hvisor_registry_remove_all();
+	hvisor_core_stop(hv);
+	mutex_unlock(&hvisor_ctl_mutex);
+	pr_info("detached from %s\n", hv->name);
+}
+EXPORT_SYMBOL_GPL(hvisor_vhost_detach);
+
+/**
+ * hvisor_vhost_zone_add_ram() - declare guest RAM of a zone
+ * @zone_id: zone, >= 1; created when new
+ * @gpa: guest-physical start
+ * @kva: where root's kernel reaches it; must stay valid while the module
+ *	is loaded
+ * @size: bytes
+ *
+ * For the simulator, whose guest RAM is root's own. Real zones use the
+ * HVISOR_VHOST_ZONE_ADD_MEM ioctl.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hvisor_vhost_zone_add_ram(u32 zone_id, u64 gpa, void *kva, u64 size)
+{
+	int ret;
+
+	mutex_lock(&hvisor_ctl_mutex);
+	ret = hvisor_registry_add_ram(zone_id, gpa, kva, 0, size, false);
+	mutex_unlock(&hvisor_ctl_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvisor_vhost_zone_add_ram);
+
+/**
+ * hvisor_core_get_status() - fill the answer of HVISOR_VHOST_GET_STATUS
+ * @st: zeroed status to fill
+ */
+void hvisor_core_get_status(struct hvisor_vhost_status *st)
+{
+	struct hvisor_vhost_hv *hv;
+
+	mutex_lock(&hvisor_ctl_mutex);
+	hv = core.hv;
+	st->abi_version = HVISOR_VHOST_ABI_VERSION;
+	if (hv) {
+		st->flags |= HVISOR_VHOST_F_ATTACHED;
+		if (hv->simulated)
+			st->flags |= HVISOR_VHOST_F_SIMULATOR;
+		strscpy(st->hypervisor, hv->name, sizeof(st->hypervisor));
+	}
+	st->nr_zones = hvisor_registry_nr_zones();
+	st->nr_devices = hvisor_registry_nr_devices();
+	mutex_unlock(&hvisor_ctl_mutex);
+	st->requests = atomic64_read(&core.stats.requests);
+	st->notifies = atomic64_read(&core.stats.notifies);
+	st->interrupts = atomic64_read(&core.stats.interrupts);
+	st->finish_calls = atomic64_read(&core.stats.finish_calls);
+	st->wakeups = atomic64_read(&core.stats.wakeups);
+	st->safety_net = atomic64_read(&core.stats.safety_net);
+	st->bad_requests = atomic64_read(&core.stats.bad_requests);
+}
+
+int hvisor_core_init(void)
+{
+	spin_lock_init(&core.consume_lock);
+	INIT_WORK(&core.poll_work, hvisor_core_poll_work);
+	timer_setup(&core.safety_timer, hvisor_core_safety, 0);
+	core.wq = alloc_workqueue("hvisor_vhost", WQ_HIGHPRI | WQ_MEM_RECLAIM,
+				  0);
+	return core.wq ? 0 : -ENOMEM;
+}
+
+void hvisor_core_exit(void)
+{
+	destroy_workqueue(core.wq);
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/hvisor-vhost: the control plane (uapi/linux/hvisor_vhost.h).
+ * Every argument is copied in, checked (flags and reserved fields must be
+ * zero) and handed to the registry under hvisor_ctl_mutex.
+ */
+
+#define pr_fmt(fmt) "hvisor_vhost: " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/uaccess.h>
+#include <linux/hvisor_vhost.h>
+
+#include "core.h"
+
+static_assert(sizeof(struct hvisor_vhost_status) == 128);
+static_assert(sizeof(struct hvisor_vhost_zone_mem) == 64);
+static_assert(sizeof(struct hvisor_vhost_zone) == 32);
+static_assert(sizeof(struct hvisor_vhost_dev_config) == 136);
+static_assert(sizeof(struct hvisor_vhost_dev_del) == 32);
+static_assert(sizeof(struct hvisor_vhost_dev_info) == 208);
+static_assert(sizeof(struct hvisor_vhost_dev_list) == 32);
+
+static bool hvisor_ctl_zeroed(const u64 *reserved, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (reserved[i])
+			return false;
+	return true;
+}
+
+static long hvisor_ctl_status(void __user *arg)
+{
+	struct hvisor_vhost_status st = {};
+
+	hvisor_core_get_status(&st);
+	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long hvisor_ctl_zone_mem(void __user *arg)
+{
+	struct hvisor_vhost_zone_mem mem;
+	long ret;
+
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
+	if (copy_from_user(&mem, arg, sizeof(mem)))
+		return -EFAULT;
+	if (mem.flags || !hvisor_ctl_zeroed(mem.reserved,
+					    ARRAY_SIZE(mem.reserved)))
+		return -EINVAL;
+	mutex_lock(&hvisor_ctl_mutex);
+	ret = hvisor_registry_zone_mem(&mem);
+	mutex_unlock(&hvisor_ctl_mutex);
+	return ret;
+}
+
+static long hvisor_ctl_zone(unsigned int cmd, void __user *arg)
+{
+	struct hvisor_vhost_zone zone;
+	long ret;
+
+	if (copy_from_user(&zone, arg, sizeof(zone)))
+		return -EFAULT;
+	if (zone.flags || !zone.zone_id ||
+	    !hvisor_ctl_zeroed(zone.reserved, ARRAY_SIZE(zone.reserved)))
+		return -EINVAL;
+	mutex_lock(&hvisor_ctl_mutex);
+	if (cmd == HVISOR_VHOST_ZONE_RESET)
+		ret = hvisor_registry_zone_reset(zone.zone_id);
+	else
+		ret = hvisor_registry_zone_del(zone.zone_id);
+	mutex_unlock(&hvisor_ctl_mutex);
+	return ret;
+}
+
+static long hvisor_ctl_dev_add(void __user *arg)
+{
+	struct hvisor_vhost_dev_config cfg;
+	long ret;
+
+	if (copy_from_user(&cfg, arg, sizeof(cfg)))
+		return -EFAULT;
+	mutex_lock(&hvisor_ctl_mutex);
+	ret = hvisor_registry_dev_add(&cfg);
+	mutex_unlock(&hvisor_ctl_mutex);
+	if (ret)
+		return ret;
+	/* The device stays if the caller gave a bad pointer to answer into. */
+	return copy_to_user(arg, &cfg, sizeof(cfg)) ? -EFAULT : 0;
+}
+
+static long hvisor_ctl_dev_del(void __user *arg)
+{
+	struct hvisor_vhost_dev_del del;
+	long ret;
+
+	if (copy_from_user(&del, arg, sizeof(del)))
+		return -EFAULT;
+	if (!hvisor_ctl_zeroed(del.reserved, ARRAY_SIZE(del.reserved)))
+		return -EINVAL;
+	mutex_lock(&hvisor_ctl_mutex);
+	ret = hvisor_registry_dev_del(del.id, del.flags);
+	mutex_unlock(&hvisor_ctl_mutex);
+	return ret;
+}
+
+static long hvisor_ctl_dev_list(void __user *arg)
+{
+	struct hvisor_vhost_dev_list list;
+	u32 count = 0;
+	long ret;
+
+	if (copy_from_user(&list, arg, sizeof(list)))
+		return -EFAULT;
+	if (list.flags ||
+	    !hvisor_ctl_zeroed(list.reserved, ARRAY_SIZE(list.reserved)))
+		return -EINVAL;
+	mutex_lock(&hvisor_ctl_mutex);
+	ret = hvisor_registry_dev_list(u64_to_user_ptr(list.entries),
+				       list.count, &count);
+	mutex_unlock(&hvisor_ctl_mutex);
+	if (ret)
+		return ret;
+	list.count = count;
+	return copy_to_user(arg, &list, sizeof(list)) ? -EFAULT : 0;
+}
+
+static long hvisor_ctl_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long uarg)
+{
+	void __user *arg = (void __user *)uarg;
+
+	switch (cmd) {
+	case HVISOR_VHOST_GET_STATUS:
+		return hvisor_ctl_status(arg);
+	case HVISOR_VHOST_ZONE_ADD_MEM:
+		return hvisor_ctl_zone_mem(arg);
+	case HVISOR_VHOST_ZONE_RESET:
+	case HVISOR_VHOST_ZONE_DEL:
+		return hvisor_ctl_zone(cmd, arg);
+	case HVISOR_VHOST_DEV_ADD:
+		return hvisor_ctl_dev_add(arg);
+	case HVISOR_VHOST_DEV_DEL:
+		return hvisor_ctl_dev_del(arg);
+	case HVISOR_VHOST_DEV_LIST:
+		return hvisor_ctl_dev_list(arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations hvisor_ctl_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = hvisor_ctl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice hvisor_ctl_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = HVISOR_VHOST_DEVICE_NAME,
+	.fops = &hvisor_ctl_fops,
+	.mode = 0600,
+};
+
+int hvisor_ctl_init(void)
+{
+	return misc_register(&hvisor_ctl_misc);
+}
+
+void hvisor_ctl_exit(void)
+{
+	misc_deregister(&hvisor_ctl_misc);
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The real hvisor behind the bridge: detection, hypercalls per
+ * architecture and the wakeup interrupt (Documentation/hvisor-abi.rst).
+ *
+ * A hypercall instruction with no hvisor behind it is an undefined
+ * instruction (an oops in kernel mode) or another hypervisor's call, so
+ * nothing is called before hvisor is detected: the /hvisor_virtio_device
+ * device-tree node, or on x86 the CPUID signature hvisor shares with ACRN
+ * followed by a GET_VIRTIO_IRQ call that must return a sane answer.
+ */
+
+#define pr_fmt(fmt) "hvisor_vhost: " fmt
+
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_irq.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <hvisor/vhost_hv.h>
+#include <hvisor/virtio_bridge.h>
+
+#ifdef CONFIG_X86
+#include <asm/cpufeature.h>
+#include <asm/processor.h>
+#endif
+
+#include "core.h"
+
+#define HVISOR_DT_PATH		"/hvisor_virtio_device"
+#define HVISOR_RISCV_SBI_EXT	0x114514
+
+/**
+ * hvisor_call() - make an hvisor hypercall
+ * @code: hypercall code
+ * @arg0: first argument
+ * @arg1: second argument
+ *
+ * Only call once hvisor has been detected. Unknown codes are logged by
+ * hvisor and return 0.
+ *
+ * Return: hvisor's return value.
+ */
+static unsigned long hvisor_call(unsigned long code, unsigned long arg0,
+				 unsigned long arg1)
+{
+#if defined(CONFIG_ARM64)
+	register unsigned long x0 asm("x0") = code;
+	register unsigned long x1 asm("x1") = arg0;
+	register unsigned long x2 asm("x2") = arg1;
+
+	asm volatile("hvc #0x4856" : "+r"(x0) : "r"(x1), "r"(x2) : "memory");
+	return x0;
+#elif defined(CONFIG_RISCV)
+	register unsigned long a0 asm("a0") = code;
+	register unsigned long a1 asm("a1") = arg0;
+	register unsigned long a2 asm("a2") = arg1;
+	register unsigned long a6 asm("a6") = 0;
+	register unsigned long a7 asm("a7") = HVISOR_RISCV_SBI_EXT;
+
+	/* SBI: a0 returns the error, a1 hvisor's value. */
+	asm volatile("ecall" : "+r"(a0), "+r"(a1)
+		     : "r"(a2), "r"(a6), "r"(a7) : "memory");
+	return a0 ? (unsigned long)-EIO : a1;
+#elif defined(CONFIG_LOONGARCH)
+	register unsigned long a0 asm("a0") = code;
+	register unsigned long a1 asm("a1") = arg0;
+	register unsigned long a2 asm("a2") = arg1;
+
+	/* hvcl 0, spelt as a word for assemblers that lack it. */
+	asm volatile(".word 0x002b8000" : "+r"(a0) : "r"(a1), "r"(a2)
+		     : "memory");
+	return a0;
+#elif defined(CONFIG_X86_64)
+	unsigned long ret;
+
+	asm volatile("vmcall" : "=a"(ret) : "a"(code), "D"(arg0), "S"(arg1)
+		     : "memory");
+	return ret;
+#else
+	return (unsigned long)-ENODEV;
+#endif
+}
+
+/**
+ * struct hvisor_real - state of the real-hvisor backend
+ * @hv: what the core sees
+ * @irq: Linux interrupt of hvisor's wakeup; 0 when not requested
+ */
+static struct hvisor_real {
+	struct hvisor_vhost_hv hv;
+	unsigned int irq;
+} hvisor_real;
+
+static irqreturn_t hvisor_real_wakeup(int irq, void *data)
+{
+	hvisor_vhost_wakeup();
+	/* The line may be shared: hvisor gives no way to tell it was us. */
+	return IRQ_HANDLED;
+}
+
+static int hvisor_real_init_virtio(struct hvisor_vhost_hv *hv,
+				   struct hvisor_virtio_bridge *bridge,
+				   phys_addr_t bridge_pa)
+{
+	long ret = hvisor_call(HVISOR_HC_INIT_VIRTIO, bridge_pa, 0);
+
+	if (ret) {
+		pr_err("INIT_VIRTIO failed: %ld\n", ret);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void hvisor_real_finish_req(struct hvisor_vhost_hv *hv)
+{
+	hvisor_call(HVISOR_HC_FINISH_REQ, 0, 0);
+}
+
+static const struct hvisor_vhost_hv_ops hvisor_real_ops = {
+	.init_virtio = hvisor_real_init_virtio,
+	.finish_req = hvisor_real_finish_req,
+};
+
+#ifdef CONFIG_X86
+static bool hvisor_x86_signature(void)
+{
+	u32 eax, sig[3];
+
+	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR))
+		return false;
+	cpuid(0x40000000, &eax, &sig[0], &sig[1], &sig[2]);
+	/* hvisor answers with ACRN's signature (see hvisor-abi.rst 4). */
+	return !memcmp(sig, "ACRNACRNACRN", 12);
+}
+
+static int hvisor_find_irq(void)
+{
+	u32 *irq;
+	long ret;
+	int virq;
+
+	if (!hvisor_x86_signature())
+		return -ENODEV;
+	irq = kzalloc(sizeof(*irq), GFP_KERNEL);
+	if (!irq)
+		return -ENOMEM;
+	ret = hvisor_call(HVISOR_HC_GET_VIRTIO_IRQ, virt_to_phys(irq), 0);
+	virq = *irq;
+	kfree(irq);
+	if (ret || virq <= 0 || virq >= NR_IRQS) {
+		pr_info("CPUID says ACRN/hvisor but GET_VIRTIO_IRQ gave %ld/%d: not hvisor\n",
+			ret, virq);
+		return -ENODEV;
+	}
+	return virq;
+}
+#elif defined(CONFIG_OF)
+static int hvisor_find_irq(void)
+{
+	struct device_node *np = of_find_node_by_path(HVISOR_DT_PATH);
+	int virq;
+
+	if (!np)
+		return -ENODEV;
+	virq = irq_of_parse_and_map(np, 0);
+	of_node_put(np);
+	if (!virq) {
+		pr_err("%s has no usable interrupt\n", HVISOR_DT_PATH);
+		return -EINVAL;
+	}
+	return virq;
+}
+#else
+static int hvisor_find_irq(void)
+{
+	return -ENODEV;
+}
+#endif
+
+/**
+ * hvisor_hvisor_probe() - detect hvisor and attach it to the bridge
+ *
+ * Return: 0 when attached, -ENODEV when there is no hvisor, another
+ * negative errno when it is there but could not be set up.
+ */
+int hvisor_hvisor_probe(void)
+{
+	int virq, ret;
+
+	virq = hvisor_find_irq();
+	if (virq < 0)
+		return virq;
+	hvisor_real.hv = (struct hvisor_vhost_hv) {
+		.name = "hvisor",
+		.ops = &hvisor_real_ops,
+		.owner = THIS_MODULE,
+	};
+	/* The bridge must exist before the first request can be answered. */
+	ret = hvisor_vhost_attach(&hvisor_real.hv);
+	if (ret)
+		return ret;
+	ret = request_irq(virq, hvisor_real_wakeup, IRQF_SHARED, "hvisor_vhost",
+			  &hvisor_real);
+	if (ret) {
+		pr_err("cannot request wakeup interrupt %d: %d\n", virq, ret);
+		hvisor_vhost_detach(&hvisor_real.hv);
+		return ret;
+	}
+	hvisor_real.irq = virq;
+	/*
+	 * hvisor keeps the bridge page for good: once attached the module
+	 * stays (rmmod answers "in use") so no guest access goes unanswered.
+	 */
+	__module_get(THIS_MODULE);
+	/* Requests queued before the interrupt was ours. */
+	hvisor_vhost_wakeup();
+	return 0;
+}
+
+/**
+ * hvisor_hvisor_remove() - undo hvisor_hvisor_probe()
+ */
+void hvisor_hvisor_remove(void)
+{
+	if (!hvisor_real.irq)
+		return;
+	free_irq(hvisor_real.irq, &hvisor_real);
+	hvisor_real.irq = 0;
+	hvisor_vhost_detach(&hvisor_real.hv);
+}

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Zones and devices of hvisor_vhost: creation, lookup from the data path,
+ * removal. Every function but the two *_rcu lookups runs in process
+ * context with hvisor_ctl_mutex held.
+ *
+ * Lifetime: the dispatcher finds zones and devices under RCU, so anything
+ * unpublished from the xarrays below is freed only after a grace period.
+ */
+
+#define pr_fmt(fmt) "hvisor_vhost: " fmt
+
+#include <linux/capability.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+#include <linux/hvisor_vhost.h>
+#include <hvisor/vhost_hv.h>
+#include <hvisor/virtio_bridge.h>
+
+#include "core.h"
+#include "vdev.h"
+#include "zone.h"
+
+static unsigned int max_devs_per_zone = 7;
+module_param(max_devs_per_zone, uint, 0644);
+MODULE_PARM_DESC(max_devs_per_zone,
+		 "Devices per zone with real hvisor (its pending-IRQ list holds 8; default 7)");
+
+/* Zones by id. Written under hvisor_ctl_mutex, read under RCU. */
+static DEFINE_XARRAY(hvisor_zones);
+/* Devices by id. Under hvisor_ctl_mutex. */
+static DEFINE_XARRAY_ALLOC(hvisor_devices);
+static unsigned int hvisor_nr_zones;
+static unsigned int hvisor_nr_devices;
+
+static const struct hvisor_dev_type *const hvisor_dev_types[] = {
+	&hvisor_blk_type,
+};
+
+/* Device types that exist in virtio but are not served (yet). */
+static bool hvisor_dev_type_known(u32 type)
+{
+	return type == HVISOR_VHOST_DEV_NET || type == HVISOR_VHOST_DEV_CONSOLE;
+}
+
+static const struct hvisor_dev_type *hvisor_dev_type_find(u32 type)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hvisor_dev_types); i++)
+		if (hvisor_dev_types[i]->type == type)
+			return hvisor_dev_types[i];
+	return NULL;
+}
+
+unsigned int hvisor_registry_nr_zones(void)
+{
+	return hvisor_nr_zones;
+}
+
+unsigned int hvisor_registry_nr_devices(void)
+{
+	return hvisor_nr_devices;
+}
+
+/**
+ * hvisor_registry_zone_rcu() - find a zone from the data path
+ * @zone_id: zone id
+ *
+ * Context: rcu_read_lock() held; the zone stays valid until it is dropped.
+ * Return: the zone or NULL.
+ */
+struct hvisor_zone *hvisor_registry_zone_rcu(u32 zone_id)
+{
+	return xa_load(&hvisor_zones, zone_id);
+}
+
+/**
+ * hvisor_registry_dev_rcu() - find the device owning a guest address
+ * @zone_id: zone of the access
+ * @addr: guest-physical address inside the device's 0x200-byte region
+ *
+ * Context: rcu_read_lock() held; the device stays valid until it is dropped.
+ * Return: the device or NULL.
+ */
+struct hvisor_vdev *hvisor_registry_dev_rcu(u32 zone_id, u64 addr)
+{
+	struct hvisor_zone *zone = xa_load(&hvisor_zones, zone_id);
+
+	if (!zone)
+		return NULL;
+	return xa_load(&zone->devices, addr / HVISOR_VIRTIO_REGION_SIZE);
+}
+
+static struct hvisor_zone *hvisor_registry_zone_get_or_create(u32 zone_id)
+{
+	struct hvisor_zone *zone = xa_load(&hvisor_zones, zone_id);
+	int ret;
+
+	if (zone)
+		return zone;
+	zone = hvisor_zone_create(zone_id);
+	if (!zone)
+		return ERR_PTR(-ENOMEM);
+	ret = xa_insert(&hvisor_zones, zone_id, zone, GFP_KERNEL);
+	if (ret) {
+		hvisor_zone_put(zone);
+		return ERR_PTR(ret);
+	}
+	hvisor_nr_zones++;
+	return zone;
+}
+
+/**
+ * hvisor_registry_add_ram() - add a guest RAM region, creating the zone
+ * @zone_id: zone, >= 1
+ * @gpa: guest-physical start
+ * @kva: root kernel address of @gpa
+ * @pa: root physical address (0 if not known)
+ * @size: bytes
+ * @mapped: @kva comes from memremap() and is unmapped with the zone
+ *
+ * Return: 0 or a negative errno; on error nothing was kept.
+ */
+int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
+			    u64 size, bool mapped)
+{
+	struct hvisor_zone *zone;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	if (!zone_id)
+		return -EINVAL;
+	zone = hvisor_registry_zone_get_or_create(zone_id);
+	if (IS_ERR(zone))
+		return PTR_ERR(zone);
+	return hvisor_zone_add_region(zone, gpa, size, kva, pa, mapped);
+}
+
+/**
+ * hvisor_registry_zone_mem() - HVISOR_VHOST_ZONE_ADD_MEM
+ * @mem: the checked-for-reserved-fields request
+ *
+ * Maps reserved (no-map) memory given to a zone. Root's own RAM is refused:
+ * a guest would then write over root.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
+{
+	void *kva;
+	int ret;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	if (!mem->zone_id || !mem->size ||
+	    !PAGE_ALIGNED(mem->zone0_ipa) || !PAGE_ALIGNED(mem->zonex_ipa) ||
+	    !PAGE_ALIGNED(mem->size) ||
+	    mem->zone0_ipa + mem->size < mem->zone0_ipa ||
+	    mem->zonex_ipa + mem->size < mem->zonex_ipa)
+		return -EINVAL;
+	if (region_intersects(mem->zone0_ipa, mem->size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		pr_err("zone %u: 0x%llx+0x%llx is root's RAM, not reserved zone memory\n",
+		       mem->zone_id, mem->zone0_ipa, mem->size);
+		return -EINVAL;
+	}
+	kva = memremap(mem->zone0_ipa, mem->size, MEMREMAP_WB);
+	if (!kva)
+		return -ENOMEM;
+	ret = hvisor_registry_add_ram(mem->zone_id, mem->zonex_ipa, kva,
+				      mem->zone0_ipa, mem->size, true);
+	if (ret)
+		memunmap(kva);
+	return ret;
+}
+
+/* Pick the first free simulator slot of @zone; 0 on success. */
+static int hvisor_registry_pick_slot(struct hvisor_vhost_hv *hv,
+				     struct hvisor_zone *zone,
+				     struct hvisor_vhost_dev_config *cfg)
+{
+	unsigned long index;
+	struct hvisor_vdev *vdev;
+	u32 n;
+
+	for (n = 0; n < hv->nr_slots; n++) {
+		u64 addr = hv->slot_base + (u64)n * HVISOR_VIRTIO_REGION_SIZE;
+		bool irq_used = false;
+
+		if (xa_load(&zone->devices, addr / HVISOR_VIRTIO_REGION_SIZE))
+			continue;
+		xa_for_each(&zone->devices, index, vdev)
+			irq_used |= vdev->irq == hv->irq_base + n;
+		if (irq_used)
+			continue;
+		cfg->addr = addr;
+		cfg->irq = hv->irq_base + n;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static int hvisor_registry_place(struct hvisor_vhost_hv *hv,
+				 struct hvisor_zone *zone,
+				 struct hvisor_vhost_dev_config *cfg)
+{
+	if (!cfg->addr && !cfg->irq) {
+		if (!hv->nr_slots)
+			return -EINVAL;
+		return hvisor_registry_pick_slot(hv, zone, cfg);
+	}
+	if (!cfg->addr || !cfg->irq ||
+	    cfg->addr % HVISOR_VIRTIO_REGION_SIZE)
+		return -EINVAL;
+	if (xa_load(&zone->devices, cfg->addr / HVISOR_VIRTIO_REGION_SIZE))
+		return -EEXIST;
+	if (!hv->simulated && zone->nr_devices >= max_devs_per_zone) {
+		pr_err("zone %u: more than %u devices would overflow hvisor's pending-IRQ list\n",
+		       zone->id, max_devs_per_zone);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static int hvisor_registry_check_config(const struct hvisor_vhost_dev_config *cfg)
+{
+	unsigned int i;
+
+	if (cfg->flags & ~HVISOR_VHOST_DEV_F_RO || cfg->id)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(cfg->reserved); i++)
+		if (cfg->reserved[i])
+			return -EINVAL;
+	return 0;
+}
+
+static struct hvisor_vhost_hv_dev hvisor_registry_hv_dev(struct hvisor_vdev *vdev)
+{
+	return (struct hvisor_vhost_hv_dev) {
+		.id = vdev->id,
+		.type = vdev->device_id,
+		.zone_id = vdev->zone->id,
+		.irq = vdev->irq,
+		.addr = vdev->addr,
+	};
+}
+
+/* Make a created device reachable; undone by hvisor_registry_unpublish(). */
+static int hvisor_registry_publish(struct hvisor_vdev *vdev)
+{
+	struct hvisor_zone *zone = vdev->zone;
+	int ret;
+
+	ret = xa_alloc(&hvisor_devices, &vdev->id, vdev, xa_limit_31b,
+		       GFP_KERNEL);
+	if (ret)
+		return ret;
+	ret = xa_insert(&zone->devices, vdev->addr / HVISOR_VIRTIO_REGION_SIZE,
+			vdev, GFP_KERNEL);
+	if (ret) {
+		xa_erase(&hvisor_devices, vdev->id);
+		return ret;
+	}
+	zone->nr_devices++;
+	hvisor_nr_devices++;
+	return 0;
+}
+
+/* Take a device off the data path, quiesce it and free it. */
+static void hvisor_registry_unpublish(struct hvisor_vdev *vdev)
+{
+	struct hvisor_zone *zone = vdev->zone;
+	unsigned long flags;
+
+	xa_erase(&zone->devices, vdev->addr / HVISOR_VIRTIO_REGION_SIZE);
+	xa_erase(&hvisor_devices, vdev->id);
+	zone->nr_devices--;
+	hvisor_nr_devices--;
+	spin_lock_irqsave(&vdev->lock, flags);
+	vdev->dead = true;
+	spin_unlock_irqrestore(&vdev->lock, flags);
+	/* No dispatcher still holds the device after this. */
+	synchronize_rcu();
+	hvisor_vdev_reset_sync(vdev);
+	vdev->ops->release(vdev);
+	hvisor_zone_put(zone);
+}
+
+static int hvisor_registry_create(const struct hvisor_dev_type *type,
+				  struct hvisor_zone *zone,
+				  struct hvisor_vhost_dev_config *cfg,
+				  struct hvisor_vdev **out)
+{
+	struct hvisor_vdev *vdev;
+	int ret;
+
+	vdev = type->create(cfg);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	hvisor_zone_get(zone);
+	vdev->zone = zone;
+	vdev->addr = cfg->addr;
+	vdev->irq = cfg->irq;
+	vdev->flags = cfg->flags;
+	ret = hvisor_registry_publish(vdev);
+	if (ret) {
+		vdev->ops->release(vdev);
+		hvisor_zone_put(zone);
+		return ret;
+	}
+	*out = vdev;
+	return 0;
+}
+
+/**
+ * hvisor_registry_dev_add() - HVISOR_VHOST_DEV_ADD
+ * @cfg: the request; zone_id, addr, irq and id are filled in on success
+ *
+ * Return: 0 or a negative errno: ENODEV no hypervisor, ENOENT unknown zone,
+ * EEXIST address in use, EOPNOTSUPP device type not served, EINVAL bad
+ * arguments, or the device type's error.
+ */
+int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
+{
+	struct hvisor_vhost_hv *hv = hvisor_core_hv();
+	const struct hvisor_dev_type *type;
+	struct hvisor_vhost_hv_dev hv_dev;
+	struct hvisor_zone *zone;
+	struct hvisor_vdev *vdev;
+	int ret;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	ret = hvisor_registry_check_config(cfg);
+	if (ret)
+		return ret;
+	type = hvisor_dev_type_find(cfg->type);
+	if (!type)
+		return hvisor_dev_type_known(cfg->type) ? -EOPNOTSUPP : -EINVAL;
+	if (!hv)
+		return -ENODEV;
+	if (!cfg->zone_id)
+		cfg->zone_id = hv->default_zone;
+	zone = xa_load(&hvisor_zones, cfg->zone_id);
+	if (!zone)
+		return -ENOENT;
+	ret = hvisor_registry_place(hv, zone, cfg);
+	if (ret)
+		return ret;
+	ret = hvisor_registry_create(type, zone, cfg, &vdev);
+	if (ret)
+		return ret;
+	cfg->id = vdev->id;
+	hv_dev = hvisor_registry_hv_dev(vdev);
+	if (hv->ops->device_added) {
+		ret = hv->ops->device_added(hv, &hv_dev);
+		if (ret) {
+			hvisor_registry_unpublish(vdev);
+			cfg->id = 0;
+			return ret;
+		}
+	}
+	pr_info("device %u: %s in zone %u at 0x%llx irq %u\n", cfg->id,
+		type->name, cfg->zone_id, cfg->addr, cfg->irq);
+	return 0;
+}
+
+static void hvisor_registry_remove(struct hvisor_vdev *vdev, bool force)
+{
+	struct hvisor_vhost_hv *hv = hvisor_core_hv();
+	struct hvisor_vhost_hv_dev hv_dev = hvisor_registry_hv_dev(vdev);
+
+	if (hv && hv->ops->device_removing)
+		hv->ops->device_removing(hv, &hv_dev, force);
+	hvisor_registry_unpublish(vdev);
+	pr_info("device %u removed\n", hv_dev.id);
+}
+
+/**
+ * hvisor_registry_dev_del() - HVISOR_VHOST_DEV_DEL
+ * @id: device id
+ * @flags: HVISOR_VHOST_DEL_F_*
+ *
+ * Return: 0, -ENOENT for an unknown id, -EINVAL for unknown flags.
+ */
+int hvisor_registry_dev_del(u32 id, u32 flags)
+{
+	struct hvisor_vdev *vdev;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	if (flags & ~HVISOR_VHOST_DEL_F_FORCE)
+		return -EINVAL;
+	vdev = xa_load(&hvisor_devices, id);
+	if (!vdev)
+		return -ENOENT;
+	hvisor_registry_remove(vdev, flags & HVISOR_VHOST_DEL_F_FORCE);
+	return 0;
+}
+
+static void hvisor_registry_fill_info(struct hvisor_vdev *vdev,
+				      struct hvisor_vhost_dev_info *info)
+{
+	const struct hvisor_dev_type *type = hvisor_dev_type_find(vdev->device_id);
+	struct hvisor_vdev_stats *st = &vdev->stats;
+	unsigned long flags;
+
+	info->id = vdev->id;
+	info->type = vdev->device_id;
+	info->zone_id = vdev->zone->id;
+	info->irq = vdev->irq;
+	info->addr = vdev->addr;
+	info->flags = vdev->flags;
+	info->num_queues = vdev->nr_vqs;
+	info->queue_size = vdev->nr_vqs ? vdev->vqs[0].num_max : 0;
+	spin_lock_irqsave(&vdev->lock, flags);
+	info->status = vdev->status;
+	info->features = vdev->driver_features;
+	spin_unlock_irqrestore(&vdev->lock, flags);
+	info->requests = atomic64_read(&st->requests);
+	info->bytes_in = atomic64_read(&st->bytes_in);
+	info->bytes_out = atomic64_read(&st->bytes_out);
+	info->errors = atomic64_read(&st->errors);
+	info->dropped = atomic64_read(&st->dropped);
+	info->notifies = atomic64_read(&st->notifies);
+	info->interrupts = atomic64_read(&st->interrupts);
+	info->in_flight = atomic64_read(&st->in_flight);
+	if (type && type->fill_info)
+		type->fill_info(vdev, info);
+	info->name[sizeof(info->name) - 1] = '\0';
+}
+
+/**
+ * hvisor_registry_dev_list() - HVISOR_VHOST_DEV_LIST
+ * @entries: user array
+ * @room: entries in @entries
+ * @count: out: number of devices (may exceed @room)
+ *
+ * Return: 0, -ENOMEM or -EFAULT.
+ */
+int hvisor_registry_dev_list(struct hvisor_vhost_dev_info __user *entries,
+			     u32 room, u32 *count)
+{
+	struct hvisor_vhost_dev_info *infos;
+	struct hvisor_vdev *vdev;
+	unsigned long index;
+	u32 n = 0, fill;
+	int ret = 0;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	fill = min(room, hvisor_nr_devices);
+	infos = fill ? kvcalloc(fill, sizeof(*infos), GFP_KERNEL) : NULL;
+	if (fill && !infos)
+		return -ENOMEM;
+	xa_for_each(&hvisor_devices, index, vdev) {
+		if (n < fill)
+			hvisor_registry_fill_info(vdev, &infos[n]);
+		n++;
+	}
+	if (fill && copy_to_user(entries, infos, fill * sizeof(*infos)))
+		ret = -EFAULT;
+	kvfree(infos);
+	*count = n;
+	return ret;
+}
+
+/**
+ * hvisor_registry_zone_reset() - HVISOR_VHOST_ZONE_RESET
+ * @zone_id: zone whose devices are reset (its guest restarted)
+ *
+ * Return: 0 or -ENOENT for an unknown zone.
+ */
+int hvisor_registry_zone_reset(u32 zone_id)
+{
+	struct hvisor_zone *zone;
+	struct hvisor_vdev *vdev;
+	unsigned long index;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	zone = xa_load(&hvisor_zones, zone_id);
+	if (!zone)
+		return -ENOENT;
+	xa_for_each(&zone->devices, index, vdev)
+		hvisor_vdev_reset_sync(vdev);
+	return 0;
+}
+
+static void hvisor_registry_zone_drop(struct hvisor_zone *zone)
+{
+	xa_erase(&hvisor_zones, zone->id);
+	hvisor_nr_zones--;
+	/* The dispatcher may still be looking at the zone. */
+	synchronize_rcu();
+	hvisor_zone_put(zone);
+}
+
+/**
+ * hvisor_registry_zone_del() - HVISOR_VHOST_ZONE_DEL
+ * @zone_id: zone to forget, with its memory
+ *
+ * Return: 0, -ENOENT for an unknown zone, -EBUSY while it has devices.
+ */
+int hvisor_registry_zone_del(u32 zone_id)
+{
+	struct hvisor_zone *zone;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	zone = xa_load(&hvisor_zones, zone_id);
+	if (!zone)
+		return -ENOENT;
+	if (zone->nr_devices)
+		return -EBUSY;
+	hvisor_registry_zone_drop(zone);
+	return 0;
+}
+
+/**
+ * hvisor_registry_remove_all() - remove every device and zone
+ *
+ * Used when the hypervisor detaches and when the module goes away.
+ */
+void hvisor_registry_remove_all(void)
+{
+	struct hvisor_zone *zone;
+	struct hvisor_vdev *vdev;
+	unsigned long index;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	xa_for_each(&hvisor_devices, index, vdev)
+		hvisor_registry_remove(vdev, false);
+	xa_for_each(&hvisor_zones, index, zone)
+		hvisor_registry_zone_drop(zone);
+}
