@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvisorctl: access to /dev/hvisor-vhost and kernel error texts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "util.h"
+
+const char *ctl_path(void)
+{
+	const char *path = getenv("HVISORCTL_DEVICE");
+
+	return path && *path ? path : "/dev/" HVISOR_VHOST_DEVICE_NAME;
+}
+
+int ctl_ioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+static void ctl_open_error(const char *path, int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENXIO:
+	case ENODEV:
+		hv_err("%s: %s: the hvisor_vhost module is not loaded", path,
+		       strerror(err));
+		hv_err("load it with: modprobe hvisor_vhost");
+		hv_err("or, without hvisor, the simulator: insmod hvisor_vhost.ko hypervisor=sim; insmod hvisor_vhost_sim.ko");
+		break;
+	case EACCES:
+	case EPERM:
+		hv_err("%s: %s (run hvisorctl as root)", path, strerror(err));
+		break;
+	default:
+		hv_err("%s: %s", path, strerror(err));
+	}
+}
+
+static int ctl_check_status(int fd, const char *path,
+			    struct hvisor_vhost_status *st)
+{
+	int ret = ctl_ioctl(fd, HVISOR_VHOST_GET_STATUS, st);
+
+	if (ret == -ENOTTY || ret == -EINVAL) {
+		hv_err("%s: not an hvisor-vhost control device, or its module does not match this hvisorctl",
+		       path);
+		return -1;
+	}
+	if (ret) {
+		hv_err("%s: status: %s", path, strerror(-ret));
+		return -1;
+	}
+	if (st->abi_version != HVISOR_VHOST_ABI_VERSION) {
+		hv_err("the hvisor_vhost module speaks ABI version %u, this hvisorctl speaks version %u: install matching versions",
+		       st->abi_version, HVISOR_VHOST_ABI_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+int ctl_open(struct hvisor_vhost_status *st)
+{
+	const char *path = ctl_path();
+	struct hvisor_vhost_status tmp;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ctl_open_error(path, errno);
+		return -1;
+	}
+	if (ctl_check_status(fd, path, st ? st : &tmp)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static const char *ctl_strerror_dev_add(int err)
+{
+	switch (err) {
+	case EEXIST:
+		return "address already in use";
+	case ENOENT:
+	case ENXIO:
+		return "unknown zone (register its memory first: hvisorctl zone mem add)";
+	case EOPNOTSUPP:
+		return "device type not supported by this hvisor_vhost module";
+	case EROFS:
+		return "the backing storage is read-only (add it with --ro)";
+	case EBADF:
+		return "the image cannot back a disk (a regular file or a block device is needed)";
+	case ENOSPC:
+		return "no room for another device (automatic slots used up, or the zone's device limit reached; see dmesg)";
+	case EBUSY:
+		return "the backing storage is busy";
+	case EINVAL:
+		return "invalid device configuration (addr a non-zero multiple of 0x200 with a non-zero irq, or neither outside the simulator; queue size a power of two; see dmesg)";
+	}
+	return NULL;
+}
+
+static const char *ctl_strerror_zone(enum ctl_op op, int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENXIO:
+		return "unknown zone";
+	case EBUSY:
+		return op == CTL_ZONE_DEL ?
+		       "the zone still has devices (remove them first: hvisorctl dev del)" :
+		       "the zone is busy";
+	case EEXIST:
+		return "the region overlaps one already registered";
+	case EINVAL:
+		return op == CTL_ZONE_MEM ?
+		       "invalid region: addresses and size must be page aligned and the memory must be reserved for the zone, not root's RAM (see dmesg)" :
+		       "invalid zone (guest zones start at 1)";
+	}
+	return NULL;
+}
+
+const char *ctl_strerror(enum ctl_op op, int err)
+{
+	const char *s = NULL;
+
+	switch (err) {
+	case ENODEV:
+		return "no hypervisor attached";
+	case EPERM:
+	case EACCES:
+		return "permission denied (run hvisorctl as root)";
+	case ENOTTY:
+		return "request not supported by this hvisor_vhost module";
+	case ENOMEM:
+		return "the kernel is out of memory";
+	}
+	switch (op) {
+	case CTL_DEV_ADD:
+		s = ctl_strerror_dev_add(err);
+		break;
+	case CTL_DEV_DEL:
+		if (err == ENOENT)
+			s = "no such device";
+		else if (err == EBUSY || err == ETIMEDOUT)
+			s = "the guest did not release the device (retry with --force)";
+		break;
+	case CTL_ZONE_MEM:
+	case CTL_ZONE_RESET:
+	case CTL_ZONE_DEL:
+		s = ctl_strerror_zone(op, err);
+		break;
+	default:
+		break;
+	}
+	return s ? s : strerror(err);
+}

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvisorctl dev add / dev del.
+ *
+ * "dev add blk" checks its arguments and opens the image before it opens
+ * /dev/hvisor-vhost, so a bad image is reported the same way whether the
+ * module is loaded or not.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "ctl.h"
+#include "dev.h"
+
+#define REGION_SIZE	0x200u
+
+static const char dev_help[] =
+"Usage: hvisorctl dev COMMAND ...\n"
+"\n"
+"  dev add blk IMAGE [OPTIONS]   serve a disk image or block device\n"
+"  dev add net [OPTIONS]         serve a network interface\n"
+"  dev add console [OPTIONS]     serve a console\n"
+"  dev del ID [--force]          remove a device\n"
+"  dev list [--json]             list devices with their counters\n";
+
+static const char dev_add_help[] =
+"Usage: hvisorctl dev add {blk IMAGE | net | console} [OPTIONS]\n"
+"\n"
+"See 'hvisorctl dev add blk --help' and so on for each type's options.\n";
+
+#define COMMON_HELP \
+"  --zone N          guest zone (default 0: the hypervisor's default zone,\n" \
+"                    zone 1 of the simulator)\n" \
+"  --addr A --irq I  guest-physical base of the device's 0x200-byte region\n" \
+"                    and its interrupt; both or neither (neither: the next\n" \
+"                    free slot, simulator only)\n" \
+"  --queue-size N    entries per virtqueue, a power of two (default: the\n" \
+"                    device's)\n" \
+"  -q, --quiet       print only the new device's id\n"
+
+static const char blk_help[] =
+"Usage: hvisorctl dev add blk IMAGE [OPTIONS]\n"
+"\n"
+"Serve IMAGE (a regular file or a block device) to a zone as a virtio-blk\n"
+"disk. hvisorctl opens IMAGE and hands the open file to the kernel.\n"
+"\n"
+COMMON_HELP
+"  --ro              read-only disk (IMAGE is opened read-only)\n"
+"  --serial S        disk serial number (VIRTIO_BLK_T_GET_ID), <= 20 bytes\n"
+"  --queues Q        request queues (default 1)\n";
+
+static const char net_help[] =
+"Usage: hvisorctl dev add net [OPTIONS]\n"
+"\n"
+"Serve a virtio-net interface to a zone, backed by a root-side network\n"
+"interface.\n"
+"\n"
+COMMON_HELP
+"  --mac M           guest MAC address xx:xx:xx:xx:xx:xx (default: random)\n"
+"  --ifname NAME     root-side interface name (default hvnet<zone>.<n>)\n"
+"  --tap TAP         attach this existing tap interface instead\n"
+"  --queues Q        queue pairs (default 1)\n"
+"  --mtu M           MTU offered to the guest (default 1500)\n";
+
+static const char console_help[] =
+"Usage: hvisorctl dev add console [OPTIONS]\n"
+"\n"
+"Serve a virtio-console to a zone, backed by a root-side tty.\n"
+"\n"
+COMMON_HELP
+"  --log-size N      bytes of guest output kept while nobody has the tty\n"
+"                    open (K, M suffixes allowed; default: the module's)\n";
+
+static const char del_help[] =
+"Usage: hvisorctl dev del ID [--force]\n"
+"\n"
+"Remove device ID (see 'hvisorctl dev list').\n"
+"\n"
+"  --force   do not wait for the guest to release the device\n";
+
+int image_open(const char *path, bool ro)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+
+		if ((err == EROFS || err == EACCES) && !ro)
+			hv_err("%s: %s (use --ro for a read-only disk)", path,
+			       strerror(err));
+		else
+			hv_err("%s: %s", path, strerror(err));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		hv_err("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		hv_err("%s: not a regular file or a block device", path);
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+int dev_submit(int ctl, struct hvisor_vhost_dev_config *cfg)
+{
+	return ctl_ioctl(ctl, HVISOR_VHOST_DEV_ADD, cfg);
+}
+
+void dev_print_added(const struct hvisor_vhost_dev_config *cfg,
+		     const char *name)
+{
+	printf("device %u: %s in zone %u at 0x%" PRIx64 " irq %u", cfg->id,
+	       dev_type_name(cfg->type), cfg->zone_id, (uint64_t)cfg->addr,
+	       cfg->irq);
+	if (name && *name)
+		printf(" (%s%s)", name,
+		       cfg->flags & HVISOR_VHOST_DEV_F_RO ? ", read-only" : "");
+	putchar('\n');
+}
+
+/* Options of "dev add", each type accepts a subset. */
+enum {
+	OPT_ZONE = 256, OPT_ADDR, OPT_IRQ, OPT_QSIZE, OPT_QUEUES, OPT_RO,
+	OPT_SERIAL, OPT_MAC, OPT_IFNAME, OPT_TAP, OPT_MTU, OPT_LOGSIZE,
+};
+
+#define COMMON_OPTS \
+	{ "zone", required_argument, NULL, OPT_ZONE }, \
+	{ "addr", required_argument, NULL, OPT_ADDR }, \
+	{ "irq", required_argument, NULL, OPT_IRQ }, \
+	{ "queue-size", required_argument, NULL, OPT_QSIZE }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+static const struct option blk_opts[] = {
+	COMMON_OPTS,
+	{ "ro", no_argument, NULL, OPT_RO },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "queues", required_argument, NULL, OPT_QUEUES },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option net_opts[] = {
+	COMMON_OPTS,
+	{ "mac", required_argument, NULL, OPT_MAC },
+	{ "ifname", required_argument, NULL, OPT_IFNAME },
+	{ "tap", required_argument, NULL, OPT_TAP },
+	{ "queues", required_argument, NULL, OPT_QUEUES },
+	{ "mtu", required_argument, NULL, OPT_MTU },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option console_opts[] = {
+	COMMON_OPTS,
+	{ "log-size", required_argument, NULL, OPT_LOGSIZE },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct add_args {
+	struct hvisor_vhost_dev_config cfg;
+	bool has_addr;
+	bool has_irq;
+	bool quiet;
+};
+
+static int opt_name(const char *opt, const char *val, char *dst, size_t size,
+		    bool term)
+{
+	if (!copy_field(dst, size, val, term))
+		return 0;
+	hv_err("--%s: '%s' is longer than %zu bytes", opt, val,
+	       term ? size - 1 : size);
+	return -1;
+}
+
+static int opt_mac(const char *val, uint8_t mac[6])
+{
+	if (parse_mac(val, mac)) {
+		hv_err("--mac: '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)",
+		       val);
+		return -1;
+	}
+	if (mac_is_multicast(mac)) {
+		hv_err("--mac: %s is a multicast address (first byte odd)",
+		       val);
+		return -1;
+	}
+	return 0;
+}
+
+static int opt_addr(const char *val, struct add_args *a)
+{
+	uint64_t addr;
+
+	if (arg_u64("--addr", val, &addr))
+		return -1;
+	if (!addr || addr % REGION_SIZE) {
+		hv_err("--addr: %s is not a non-zero multiple of 0x200", val);
+		return -1;
+	}
+	a->cfg.addr = addr;
+	a->has_addr = true;
+	return 0;
+}
+
+static int opt_irq(const char *val, struct add_args *a)
+{
+	if (arg_u32("--irq", val, &a->cfg.irq))
+		return -1;
+	if (!a->cfg.irq) {
+		hv_err("--irq: interrupt 0 is not allowed");
+		return -1;
+	}
+	a->has_irq = true;
+	return 0;
+}
+
+static int opt_mtu(const char *val, struct add_args *a)
+{
+	uint32_t mtu;
+
+	if (arg_u32("--mtu", val, &mtu))
+		return -1;
+	if (mtu > UINT16_MAX) {
+		hv_err("--mtu: %s is too big (at most 65535)", val);
+		return -1;
+	}
+	a->cfg.net.mtu = (uint16_t)mtu;
+	return 0;
+}
+
+static int opt_queue_size(const char *val, struct add_args *a)
+{
+	if (arg_u32("--queue-size", val, &a->cfg.queue_size))
+		return -1;
+	if (a->cfg.queue_size && !is_pow2(a->cfg.queue_size)) {
+		hv_err("--queue-size: %s is not a power of two", val);
+		return -1;
+	}
+	return 0;
+}
+
+/* One option of "dev add": 0, or -1 after printing why. */
+static int add_option(int c, const char *val, struct add_args *a)
+{
+	struct hvisor_vhost_dev_config *cfg = &a->cfg;
+
+	switch (c) {
+	case OPT_ZONE:
+		return arg_u32("--zone", val, &cfg->zone_id);
+	case OPT_ADDR:
+		return opt_addr(val, a);
+	case OPT_IRQ:
+		return opt_irq(val, a);
+	case OPT_QSIZE:
+		return opt_queue_size(val, a);
+	case OPT_QUEUES:
+		return arg_u32("--queues", val, &cfg->num_queues);
+	case OPT_RO:
+		cfg->flags |= HVISOR_VHOST_DEV_F_RO;
+		return 0;
+	case OPT_SERIAL:
+		return opt_name("serial", val, cfg->blk.serial,
+				sizeof(cfg->blk.serial), false);
+	case OPT_MAC:
+		return opt_mac(val, cfg->net.mac);
+	case OPT_IFNAME:
+		return opt_name("ifname", val, cfg->net.ifname,
+				sizeof(cfg->net.ifname), true);
+	case OPT_TAP:
+		return opt_name("tap", val, cfg->net.tap,
+				sizeof(cfg->net.tap), true);
+	case OPT_MTU:
+		return opt_mtu(val, a);
+	case OPT_LOGSIZE:
+		return arg_size32("--log-size", val, &cfg->console.log_size);
+	case 'q':
+		a->quiet = true;
+		return 0;
+	}
+	return -1;
+}
+
+static const char *add_name(const struct hvisor_vhost_dev_config *cfg,
+			    const char *image)
+{
+	if (cfg->type == HVISOR_VHOST_DEV_BLK)
+		return image;
+	if (cfg->type == HVISOR_VHOST_DEV_NET)
+		return cfg->net.tap[0] ? cfg->net.tap : cfg->net.ifname;
+	return NULL;
+}
+
+/* Open the control device and add the device; the image fd is consumed. */
+static int add_submit(const char *cmd, struct add_args *a, const char *image)
+{
+	int ctl, ret;
+
+	ctl = ctl_open(NULL);
+	if (ctl < 0)
+		goto fail;
+	ret = dev_submit(ctl, &a->cfg);
+	close(ctl);
+	if (ret) {
+		hv_err("%s: %s", cmd, ctl_strerror(CTL_DEV_ADD, -ret));
+		goto fail;
+	}
+	if (a->cfg.backing_fd >= 0)
+		close(a->cfg.backing_fd);
+	if (a->quiet)
+		printf("%u\n", a->cfg.id);
+	else
+		dev_print_added(&a->cfg, add_name(&a->cfg, image));
+	return 0;
+fail:
+	if (a->cfg.backing_fd >= 0)
+		close(a->cfg.backing_fd);
+	return EXIT_FAIL;
+}
+
+static int dev_add_type(int argc, char **argv, uint32_t type,
+			const struct option *opts, const char *help)
+{
+	bool blk = type == HVISOR_VHOST_DEV_BLK;
+	struct add_args a = { .cfg = { .type = type, .backing_fd = -1 } };
+	const char *image = NULL;
+	int c;
+
+	while ((c = cli_getopt(argc, argv, "qh", opts)) != -1) {
+		if (c == 'h')
+			return print_help(help);
+		if (c == '?' || add_option(c, optarg, &a))
+			return EXIT_USAGE;
+	}
+	if (!want_args(argc, argv, blk ? 1 : 0, "IMAGE"))
+		return EXIT_USAGE;
+	if (a.has_addr != a.has_irq)
+		return usage_error(argv[0], "--addr and --irq go together (give both, or neither for automatic placement)");
+	if (blk) {
+		image = argv[optind];
+		a.cfg.backing_fd = image_open(image,
+					      a.cfg.flags & HVISOR_VHOST_DEV_F_RO);
+		if (a.cfg.backing_fd < 0)
+			return EXIT_FAIL;
+	}
+	return add_submit(argv[0], &a, image);
+}
+
+static int dev_add_blk(int argc, char **argv)
+{
+	return dev_add_type(argc, argv, HVISOR_VHOST_DEV_BLK, blk_opts,
+			    blk_help);
+}
+
+static int dev_add_net(int argc, char **argv)
+{
+	return dev_add_type(argc, argv, HVISOR_VHOST_DEV_NET, net_opts,
+			    net_help);
+}
+
+static int dev_add_console(int argc, char **argv)
+{
+	return dev_add_type(argc, argv, HVISOR_VHOST_DEV_CONSOLE,
+			    console_opts, console_help);
+}
+
+static int dev_add(int argc, char **argv)
+{
+	static const struct subcmd types[] = {
+		{ "blk", dev_add_blk },
+		{ "net", dev_add_net },
+		{ "console", dev_add_console },
+		{ NULL, NULL },
+	};
+
+	return run_subcmd(argc, argv, types, dev_add_help);
+}
+
+static int dev_del(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hvisor_vhost_dev_del del = { 0 };
+	int c, ctl, ret;
+
+	while ((c = cli_getopt(argc, argv, "fh", opts)) != -1) {
+		if (c == 'h')
+			return print_help(del_help);
+		if (c != 'f')
+			return EXIT_USAGE;
+		del.flags |= HVISOR_VHOST_DEL_F_FORCE;
+	}
+	if (!want_args(argc, argv, 1, "ID"))
+		return EXIT_USAGE;
+	if (arg_u32("ID", argv[optind], &del.id))
+		return EXIT_USAGE;
+	ctl = ctl_open(NULL);
+	if (ctl < 0)
+		return EXIT_FAIL;
+	ret = ctl_ioctl(ctl, HVISOR_VHOST_DEV_DEL, &del);
+	close(ctl);
+	if (ret) {
+		hv_err("%s %u: %s", argv[0], del.id,
+		       ctl_strerror(CTL_DEV_DEL, -ret));
+		return EXIT_FAIL;
+	}
+	printf("device %u removed\n", del.id);
+	return 0;
+}
+
+int cmd_dev(int argc, char **argv)
+{
+	static const struct subcmd subs[] = {
+		{ "add", dev_add },
+		{ "del", dev_del },
+		{ "list", cmd_dev_list },
+		{ NULL, NULL },
+	};
+
+	return run_subcmd(argc, argv, subs, dev_help);
+}
