@@ -1,0 +1,809 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the virtio-blk backend: request parsing (pure, over
+ * hand-built kvec chains standing for guest buffers) and the execution of
+ * parsed requests against a tmpfs file.
+ */
+
+/* First, so that its pr_fmt is the one in force. */
+#include "../blk.c"
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+
+#include "../zone.h"
+#include "kunit_stubs.h"
+
+#define BT_CAPACITY	128	/* sectors */
+#define BT_MAX_IOV	8
+
+/* One request as a guest would lay it out, with the chain pointing at it. */
+struct blk_test_req {
+	struct virtio_blk_outhdr hdr;
+	struct virtio_blk_discard_write_zeroes segs[HVBLK_MAX_DWZ_SEG + 1];
+	u8 data[4096];
+	u8 status;
+	struct kvec iov[BT_MAX_IOV];
+	struct hvisor_vq_req vqr;
+	struct hvblk_cmd cmd;
+};
+
+static struct hvblk_limits bt_limits(void)
+{
+	return (struct hvblk_limits) {
+		.capacity = BT_CAPACITY,
+		.max_data = HVBLK_MAX_DATA,
+		.max_discard_sectors = 16,
+		.max_wz_sectors = 32,
+		.max_dwz_seg = 4,
+		.discard = true,
+		.write_zeroes = true,
+	};
+}
+
+static struct blk_test_req *bt_new(struct kunit *test, u32 type, u64 sector)
+{
+	struct blk_test_req *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->hdr.type = __cpu_to_virtio32(true, type);
+	r->hdr.sector = __cpu_to_virtio64(true, sector);
+	r->status = 0xff;
+	r->vqr.iov = r->iov;
+	r->vqr.max_iov = BT_MAX_IOV;
+	return r;
+}
+
+/* Append a buffer: readable ones must all come before writable ones. */
+static void bt_add(struct blk_test_req *r, void *p, size_t len, bool in)
+{
+	struct hvisor_vq_req *v = &r->vqr;
+	struct kvec *k = &r->iov[v->nr_out + v->nr_in];
+
+	k->iov_base = p;
+	k->iov_len = len;
+	if (in) {
+		v->nr_in++;
+		v->in_len += len;
+	} else {
+		v->nr_out++;
+		v->out_len += len;
+	}
+}
+
+/* Header, then @len bytes of data (readable for OUT, writable for IN). */
+static struct blk_test_req *bt_rw(struct kunit *test, u32 type, u64 sector,
+				  size_t len)
+{
+	struct blk_test_req *r = bt_new(test, type, sector);
+	bool in = type != VIRTIO_BLK_T_OUT;
+
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	if (len)
+		bt_add(r, r->data, len, in);
+	bt_add(r, &r->status, 1, true);
+	return r;
+}
+
+static int bt_parse(struct blk_test_req *r, const struct hvblk_limits *lim)
+{
+	return hvblk_parse(lim, &r->vqr, &r->cmd);
+}
+
+static void blk_parse_read(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+	struct blk_test_req *r = bt_rw(test, VIRTIO_BLK_T_IN, 3, 1024);
+
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, r->cmd.type, (u32)VIRTIO_BLK_T_IN);
+	KUNIT_EXPECT_EQ(test, r->cmd.pos, (loff_t)3 * 512);
+	KUNIT_EXPECT_EQ(test, r->cmd.len, 1024U);
+	KUNIT_EXPECT_PTR_EQ(test, r->cmd.status, &r->status);
+	/* Parsing writes nothing to the guest. */
+	KUNIT_EXPECT_EQ(test, r->status, 0xff);
+}
+
+/* The 16-byte header may come in pieces, data in the same buffer. */
+static void blk_parse_split_header(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+	struct blk_test_req *r = bt_new(test, VIRTIO_BLK_T_OUT, 7);
+	u8 *raw = kunit_kzalloc(test, 16 + 512, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, raw);
+	memcpy(raw, &r->hdr, sizeof(r->hdr));
+	bt_add(r, raw, 3, false);
+	bt_add(r, raw + 3, 6, false);
+	bt_add(r, raw + 9, 7 + 512, false);	/* header tail and data */
+	bt_add(r, &r->status, 1, true);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, r->cmd.type, (u32)VIRTIO_BLK_T_OUT);
+	KUNIT_EXPECT_EQ(test, r->cmd.pos, (loff_t)7 * 512);
+	KUNIT_EXPECT_EQ(test, r->cmd.len, 512U);
+}
+
+static void blk_parse_short_header(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+	struct blk_test_req *r = bt_new(test, VIRTIO_BLK_T_IN, 0);
+
+	bt_add(r, &r->hdr, 15, false);
+	bt_add(r, &r->status, 1, true);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_PTR_EQ(test, r->cmd.status, &r->status);
+}
+
+static void blk_parse_write(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+	struct blk_test_req *r = bt_rw(test, VIRTIO_BLK_T_OUT, 0, 2048);
+
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, r->cmd.len, 2048U);
+	lim.ro = true;
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_IOERR);
+	/* Reads of a read-only disk are fine. */
+	r = bt_rw(test, VIRTIO_BLK_T_IN, 0, 512);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+}
+
+static void blk_parse_bad_length(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, VIRTIO_BLK_T_IN, 0, 513),
+				       &lim), VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, VIRTIO_BLK_T_OUT, 0, 100),
+				       &lim), VIRTIO_BLK_S_IOERR);
+	lim.max_data = 1024;
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, VIRTIO_BLK_T_IN, 0, 1536),
+				       &lim), VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, VIRTIO_BLK_T_IN, 0, 1024),
+				       &lim), VIRTIO_BLK_S_OK);
+}
+
+static void blk_parse_capacity(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+
+	/* The last sector is readable, one more is not. */
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, VIRTIO_BLK_T_IN,
+					     BT_CAPACITY - 1, 512), &lim),
+			VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, VIRTIO_BLK_T_IN,
+					     BT_CAPACITY - 1, 1024), &lim),
+			VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, VIRTIO_BLK_T_OUT,
+					     BT_CAPACITY, 512), &lim),
+			VIRTIO_BLK_S_IOERR);
+	/* sector + length would wrap around. */
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, VIRTIO_BLK_T_IN,
+					     U64_MAX, 512), &lim),
+			VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, VIRTIO_BLK_T_IN,
+					     U64_MAX >> 9, 512), &lim),
+			VIRTIO_BLK_S_IOERR);
+}
+
+static void blk_parse_status_byte(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+	struct blk_test_req *r;
+	u8 tail[4];
+
+	/* No writable buffer at all. */
+	r = bt_new(test, VIRTIO_BLK_T_IN, 0);
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), HVBLK_NO_STATUS);
+	KUNIT_EXPECT_NULL(test, r->cmd.status);
+
+	/* Only an empty writable buffer. */
+	r = bt_new(test, VIRTIO_BLK_T_FLUSH, 0);
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	bt_add(r, &r->status, 0, true);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), HVBLK_NO_STATUS);
+
+	/* The status is the last byte of the writable part. */
+	r = bt_new(test, VIRTIO_BLK_T_FLUSH, 0);
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	bt_add(r, tail, sizeof(tail), true);
+	bt_add(r, &r->status, 0, true);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_PTR_EQ(test, r->cmd.status, &tail[3]);
+}
+
+static void blk_parse_flush_get_id(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+	struct blk_test_req *r;
+
+	r = bt_rw(test, VIRTIO_BLK_T_FLUSH, 0, 0);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, r->cmd.type, (u32)VIRTIO_BLK_T_FLUSH);
+
+	r = bt_rw(test, VIRTIO_BLK_T_GET_ID, 0, VIRTIO_BLK_ID_BYTES);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, r->cmd.len, (u32)VIRTIO_BLK_ID_BYTES);
+
+	/* A shorter buffer gets a truncated id, a longer one 20 bytes. */
+	r = bt_rw(test, VIRTIO_BLK_T_GET_ID, 0, 5);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, r->cmd.len, 5U);
+	r = bt_rw(test, VIRTIO_BLK_T_GET_ID, 0, 64);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, r->cmd.len, (u32)VIRTIO_BLK_ID_BYTES);
+}
+
+static void blk_parse_unknown(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+	static const u32 types[] = { 2, 3, 10, 14, 99, 0x80000000 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		KUNIT_EXPECT_EQ(test, bt_parse(bt_rw(test, types[i], 0, 512),
+					       &lim), VIRTIO_BLK_S_UNSUPP);
+}
+
+/* A discard or write-zeroes request with @n segments (flags given). */
+static struct blk_test_req *bt_dwz(struct kunit *test, u32 type,
+				   unsigned int n, u64 sector, u32 nr,
+				   u32 flags)
+{
+	struct blk_test_req *r = bt_new(test, type, 0);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		r->segs[i].sector = cpu_to_le64(sector + i * nr);
+		r->segs[i].num_sectors = cpu_to_le32(nr);
+		r->segs[i].flags = cpu_to_le32(flags);
+	}
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	if (n)
+		bt_add(r, r->segs, n * sizeof(r->segs[0]), false);
+	bt_add(r, &r->status, 1, true);
+	return r;
+}
+
+static void blk_parse_discard(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+	const u32 d = VIRTIO_BLK_T_DISCARD;
+	struct blk_test_req *r;
+
+	r = bt_dwz(test, d, 3, 10, 8, 0);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, r->cmd.nr_segs, 3U);
+	KUNIT_EXPECT_EQ(test, r->cmd.segs[2].sector, 26ULL);
+	KUNIT_EXPECT_EQ(test, r->cmd.segs[2].nr_sectors, 8U);
+
+	/* Unmap is for write zeroes only; other flags are reserved. */
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, d, 1, 0, 8,
+					      VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP),
+				       &lim), VIRTIO_BLK_S_UNSUPP);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, d, 1, 0, 8, 2), &lim),
+			VIRTIO_BLK_S_UNSUPP);
+	/* Too many sectors, beyond the end, wrapping around. */
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, d, 1, 0, 17, 0), &lim),
+			VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, d, 1, BT_CAPACITY - 4, 8, 0),
+				       &lim), VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, d, 1, U64_MAX - 2, 8, 0),
+				       &lim), VIRTIO_BLK_S_IOERR);
+	/* No segment, too many segments, a partial segment. */
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, d, 0, 0, 8, 0), &lim),
+			VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, d, 5, 0, 8, 0), &lim),
+			VIRTIO_BLK_S_IOERR);
+	r = bt_dwz(test, d, 1, 0, 8, 0);
+	r->iov[1].iov_len--;
+	r->vqr.out_len--;
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_IOERR);
+	/* Not offered, or a read-only disk. */
+	lim.discard = false;
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, d, 1, 0, 8, 0), &lim),
+			VIRTIO_BLK_S_UNSUPP);
+	lim.discard = true;
+	lim.ro = true;
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, d, 1, 0, 8, 0), &lim),
+			VIRTIO_BLK_S_IOERR);
+}
+
+static void blk_parse_write_zeroes(struct kunit *test)
+{
+	struct hvblk_limits lim = bt_limits();
+	const u32 wz = VIRTIO_BLK_T_WRITE_ZEROES;
+	struct blk_test_req *r;
+
+	r = bt_dwz(test, wz, 1, 4, 32, VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP);
+	KUNIT_EXPECT_EQ(test, bt_parse(r, &lim), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, r->cmd.segs[0].flags,
+			(u32)VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, wz, 1, 0, 33, 0), &lim),
+			VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, wz, 1, 0, 8, 0x80), &lim),
+			VIRTIO_BLK_S_UNSUPP);
+	lim.write_zeroes = false;
+	KUNIT_EXPECT_EQ(test, bt_parse(bt_dwz(test, wz, 1, 0, 8, 0), &lim),
+			VIRTIO_BLK_S_UNSUPP);
+}
+
+/* ---- Execution against a tmpfs file ---- */
+
+/* Devices built by a test, freed by blk_exec_exit(). */
+struct blk_test_ctx {
+	struct hvblk_dev *dev[2];
+	struct hvblk_req *req[2];
+	unsigned int n;
+};
+
+static int blk_exec_init(struct kunit *test)
+{
+	test->priv = kunit_kzalloc(test, sizeof(struct blk_test_ctx),
+				   GFP_KERNEL);
+	return test->priv ? 0 : -ENOMEM;
+}
+
+static void blk_exec_exit(struct kunit *test)
+{
+	struct blk_test_ctx *ctx = test->priv;
+	unsigned int i;
+
+	for (i = 0; ctx && i < ctx->n; i++) {
+		if (ctx->dev[i] && !IS_ERR_OR_NULL(ctx->dev[i]->file))
+			fput(ctx->dev[i]->file);
+		kfree(ctx->dev[i]);
+		kfree(ctx->req[i]);
+	}
+}
+
+/* A device on a fresh tmpfs file of @size bytes, with one request slot. */
+static struct hvblk_dev *bt_dev(struct kunit *test, loff_t size)
+{
+	struct blk_test_ctx *ctx = test->priv;
+	struct hvblk_dev *dev;
+	unsigned int n = ctx->n;
+
+	KUNIT_ASSERT_LT(test, n, ARRAY_SIZE(ctx->dev));
+	ctx->n++;
+	ctx->dev[n] = kzalloc(struct_size(dev, queues, 1), GFP_KERNEL);
+	ctx->req[n] = kzalloc(sizeof(*ctx->req[n]), GFP_KERNEL);
+	dev = ctx->dev[n];
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->req[n]);
+	dev->file = shmem_file_setup("hvblk-kunit", size, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev->file));
+	dev->nr_queues = 1;
+	dev->queues[0].pool = ctx->req[n];
+	memcpy(dev->serial, "hvblk-kunit-serial-0", VIRTIO_BLK_ID_BYTES);
+	return dev;
+}
+
+/* Parse and execute @r on @dev; returns the status, *in the bytes read. */
+static int bt_run(struct kunit *test, struct hvblk_dev *dev,
+		  struct blk_test_req *r, u32 *in)
+{
+	struct hvblk_req *req = dev->queues[0].pool;
+	u32 out;
+	int ret;
+
+	memcpy(req->iov, r->iov, sizeof(r->iov));
+	req->vqr = r->vqr;
+	req->vqr.iov = req->iov;
+	ret = hvblk_parse(&dev->lim, &req->vqr, &req->cmd);
+	if (ret != VIRTIO_BLK_S_OK)
+		return ret;
+	return hvblk_execute(dev, req, in, &out);
+}
+
+static void blk_exec_file(struct kunit *test)
+{
+	struct hvblk_dev *dev = bt_dev(test, BT_CAPACITY * 512 + 100);
+	struct blk_test_req *w, *rd;
+	unsigned int i;
+	u32 in;
+
+	KUNIT_ASSERT_EQ(test, hvblk_check_file(dev, dev->file, false), 0);
+	/* 64 KiB + 100 bytes: the partial sector is not part of the disk. */
+	KUNIT_EXPECT_EQ(test, dev->lim.capacity, (u64)BT_CAPACITY);
+	KUNIT_EXPECT_NULL(test, dev->bdev);
+	hvblk_setup_limits(dev);
+	KUNIT_EXPECT_TRUE(test, dev->lim.discard);
+	KUNIT_EXPECT_TRUE(test, dev->lim.write_zeroes);
+
+	w = bt_rw(test, VIRTIO_BLK_T_OUT, 5, 2048);
+	for (i = 0; i < 2048; i++)
+		w->data[i] = i * 7 + 1;
+	KUNIT_EXPECT_EQ(test, bt_run(test, dev, w, &in), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, in, 0U);
+
+	rd = bt_rw(test, VIRTIO_BLK_T_IN, 5, 2048);
+	KUNIT_EXPECT_EQ(test, bt_run(test, dev, rd, &in), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, in, 2048U);
+	KUNIT_EXPECT_EQ(test, memcmp(rd->data, w->data, 2048), 0);
+
+	KUNIT_EXPECT_EQ(test, bt_run(test, dev, bt_rw(test, VIRTIO_BLK_T_FLUSH,
+						      0, 0), &in),
+			VIRTIO_BLK_S_OK);
+
+	/* Zero sectors 6..7, with and without unmap. */
+	KUNIT_EXPECT_EQ(test, bt_run(test, dev,
+				     bt_dwz(test, VIRTIO_BLK_T_WRITE_ZEROES,
+					    1, 6, 1, 0), &in),
+			VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, bt_run(test, dev,
+				     bt_dwz(test, VIRTIO_BLK_T_WRITE_ZEROES,
+					    1, 7, 1,
+					    VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP),
+				     &in), VIRTIO_BLK_S_OK);
+	rd = bt_rw(test, VIRTIO_BLK_T_IN, 5, 2048);
+	KUNIT_EXPECT_EQ(test, bt_run(test, dev, rd, &in), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, memcmp(rd->data, w->data, 512), 0);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(rd->data + 512, 0, 1024));
+	KUNIT_EXPECT_EQ(test, memcmp(rd->data + 1536, w->data + 1536, 512), 0);
+
+	KUNIT_EXPECT_EQ(test, bt_run(test, dev,
+				     bt_dwz(test, VIRTIO_BLK_T_DISCARD,
+					    2, 0, 8, 0), &in),
+			VIRTIO_BLK_S_OK);
+}
+
+static void blk_exec_get_id(struct kunit *test)
+{
+	struct hvblk_dev *dev = bt_dev(test, 4096);
+	struct blk_test_req *r = bt_rw(test, VIRTIO_BLK_T_GET_ID, 0, 20);
+	u32 in;
+
+	KUNIT_ASSERT_EQ(test, hvblk_check_file(dev, dev->file, true), 0);
+	dev->lim.ro = true;
+	hvblk_setup_limits(dev);
+	KUNIT_EXPECT_FALSE(test, dev->lim.discard);
+	KUNIT_EXPECT_FALSE(test, dev->lim.write_zeroes);
+	KUNIT_EXPECT_EQ(test, bt_run(test, dev, r, &in), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, in, 20U);
+	KUNIT_EXPECT_EQ(test, memcmp(r->data, "hvblk-kunit-serial-0", 20), 0);
+	/* Read-only: a write never reaches the file. */
+	KUNIT_EXPECT_EQ(test, bt_run(test, dev, bt_rw(test, VIRTIO_BLK_T_OUT,
+						      0, 512), &in),
+			VIRTIO_BLK_S_IOERR);
+}
+
+static void blk_check_file(struct kunit *test)
+{
+	struct hvblk_dev *dev = bt_dev(test, 511);
+
+	/* Less than one sector: no disk. */
+	KUNIT_EXPECT_EQ(test, hvblk_check_file(dev, dev->file, false), -EINVAL);
+	dev = bt_dev(test, 1024);
+	KUNIT_EXPECT_EQ(test, hvblk_check_file(dev, dev->file, false), 0);
+	KUNIT_EXPECT_EQ(test, dev->lim.capacity, 2ULL);
+	/* As if opened read-only (restored: fput() looks at f_mode). */
+	dev->file->f_mode &= ~FMODE_WRITE;
+	KUNIT_EXPECT_EQ(test, hvblk_check_file(dev, dev->file, false), -EBADF);
+	KUNIT_EXPECT_EQ(test, hvblk_check_file(dev, dev->file, true), 0);
+	dev->file->f_mode |= FMODE_WRITE;
+	/* Appending or direct I/O descriptors are refused. */
+	dev->file->f_flags |= O_APPEND;
+	KUNIT_EXPECT_EQ(test, hvblk_check_file(dev, dev->file, false), -EINVAL);
+	dev->file->f_flags &= ~O_APPEND;
+	dev->file->f_flags |= O_DIRECT;
+	KUNIT_EXPECT_EQ(test, hvblk_check_file(dev, dev->file, false), -EINVAL);
+	dev->file->f_flags &= ~O_DIRECT;
+}
+
+static void blk_check_config(struct kunit *test)
+{
+	struct hvisor_vhost_dev_config cfg = { .type = HVISOR_VHOST_DEV_BLK };
+	u32 nq, qs;
+
+	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), 0);
+	KUNIT_EXPECT_EQ(test, nq, 1U);
+	KUNIT_EXPECT_EQ(test, qs, (u32)HVBLK_DEF_QUEUE_SIZE);
+	cfg.queue_size = 100;
+	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), -EINVAL);
+	cfg.queue_size = HVISOR_VQ_MAX_SIZE * 2;
+	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), -EINVAL);
+	cfg.queue_size = 64;
+	cfg.num_queues = HVBLK_MAX_QUEUES + 1;
+	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), -EINVAL);
+	cfg.num_queues = 4;
+	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), 0);
+	KUNIT_EXPECT_EQ(test, nq, 4U);
+	KUNIT_EXPECT_EQ(test, qs, 64U);
+	cfg.blk.reserved[10] = 1;
+	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), -EINVAL);
+}
+
+/* ---- The whole path: ring -> kick -> workers -> used ring, and reset ---- */
+
+#define RT_GPA		0x40000000ULL
+#define RT_RAM		0x10000
+#define RT_NUM		16
+#define RT_DESC		0x0000
+#define RT_AVAIL	0x0400
+#define RT_USED		0x0800
+#define RT_HDR		0x1000	/* 0x40 per request: header, status at +0x20 */
+#define RT_DATA		0x4000	/* 0x400 per request */
+#define RT_REQS		5
+
+struct blk_ring_test {
+	u8 *ram;
+	struct hvisor_zone *zone;
+	struct hvblk_dev *dev;
+	struct hvisor_vq *vq;
+	struct hvisor_vring_desc *desc;
+	struct hvisor_vring_avail *avail;
+	struct hvisor_vring_used *used;
+};
+
+static int blk_ring_init(struct kunit *test)
+{
+	struct hvisor_vhost_dev_config cfg = { .type = HVISOR_VHOST_DEV_BLK };
+	struct blk_ring_test *t;
+	struct hvisor_vq *vq;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	test->priv = t;
+	t->ram = kunit_kzalloc(test, RT_RAM, GFP_KERNEL);
+	t->zone = hvisor_zone_create(1);
+	if (!t->ram || !t->zone ||
+	    hvisor_zone_add_region(t->zone, RT_GPA, RT_RAM, t->ram, 0, false))
+		return -ENOMEM;
+	t->desc = (void *)(t->ram + RT_DESC);
+	t->avail = (void *)(t->ram + RT_AVAIL);
+	t->used = (void *)(t->ram + RT_USED);
+
+	/* hvblk_create() without a file descriptor. */
+	t->dev = hvblk_alloc(1, RT_NUM);
+	if (!t->dev)
+		return -ENOMEM;
+	t->dev->file = shmem_file_setup("hvblk-ring", 64 * 512, 0);
+	if (IS_ERR(t->dev->file)) {
+		t->dev->file = NULL;
+		return -ENOMEM;
+	}
+	memcpy(cfg.blk.serial, "ring", 4);
+	if (hvblk_setup(t->dev, &cfg) || hvblk_init_transport(t->dev, RT_NUM))
+		return -EINVAL;
+	t->dev->vdev.zone = t->zone;
+
+	/* What the transport does on QueueReady and DRIVER_OK. */
+	vq = &t->dev->vdev.vqs[0];
+	t->vq = vq;
+	vq->num = RT_NUM;
+	vq->desc_gpa = RT_GPA + RT_DESC;
+	vq->avail_gpa = RT_GPA + RT_AVAIL;
+	vq->used_gpa = RT_GPA + RT_USED;
+	if (hvisor_vq_enable(vq, t->zone, true, true))
+		return -EINVAL;
+	t->dev->vdev.status = VIRTIO_CONFIG_S_ACKNOWLEDGE |
+		VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
+		VIRTIO_CONFIG_S_DRIVER_OK;
+	hvisor_stub_reset();
+	hvblk_driver_ok(&t->dev->vdev);
+	return 0;
+}
+
+static void blk_ring_exit(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+
+	if (t && t->dev) {
+		if (t->dev->vdev.vqs) {
+			hvblk_reset(&t->dev->vdev);
+			hvisor_vq_reset(&t->dev->vdev.vqs[0]);
+			hvblk_release(&t->dev->vdev);
+		} else {
+			hvblk_free(t->dev);
+		}
+	}
+	if (t && t->zone)
+		hvisor_zone_put(t->zone);
+}
+
+static void rt_desc(struct blk_ring_test *t, unsigned int i, u32 off,
+		    u32 len, u16 flags)
+{
+	t->desc[i].addr = cpu_to_le64(RT_GPA + off);
+	t->desc[i].len = cpu_to_le32(len);
+	t->desc[i].flags = cpu_to_le16(flags);
+	t->desc[i].next = cpu_to_le16(i + 1);
+}
+
+/* Request @n: header, 512 bytes of data at sector @n, status. */
+static void rt_post(struct blk_ring_test *t, unsigned int n, u32 type)
+{
+	struct virtio_blk_outhdr *hdr = (void *)(t->ram + RT_HDR + n * 0x40);
+	u16 idx = le16_to_cpu(t->avail->idx);
+	u16 data_flags = VRING_DESC_F_NEXT;
+
+	hdr->type = __cpu_to_virtio32(true, type);
+	hdr->sector = __cpu_to_virtio64(true, n);
+	t->ram[RT_HDR + n * 0x40 + 0x20] = 0xff;
+	if (type != VIRTIO_BLK_T_OUT)
+		data_flags |= VRING_DESC_F_WRITE;
+	rt_desc(t, 3 * n, RT_HDR + n * 0x40, sizeof(*hdr), VRING_DESC_F_NEXT);
+	rt_desc(t, 3 * n + 1, RT_DATA + n * 0x400, 512, data_flags);
+	rt_desc(t, 3 * n + 2, RT_HDR + n * 0x40 + 0x20, 1, VRING_DESC_F_WRITE);
+	t->avail->ring[idx % RT_NUM] = cpu_to_le16(3 * n);
+	/* The driver's barrier between the ring entry and the index. */
+	smp_wmb();
+	t->avail->idx = cpu_to_le16(idx + 1);
+}
+
+static u8 rt_status(struct blk_ring_test *t, unsigned int n)
+{
+	return t->ram[RT_HDR + n * 0x40 + 0x20];
+}
+
+static void rt_kick_and_wait(struct blk_ring_test *t)
+{
+	hvblk_notify(&t->dev->vdev, 0);
+	flush_workqueue(t->dev->wq);
+	/* A kick requeued by a completion is flushed by a second pass. */
+	flush_workqueue(t->dev->wq);
+}
+
+static void blk_ring_write_read(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	unsigned int n;
+
+	for (n = 0; n < RT_REQS; n++) {
+		memset(t->ram + RT_DATA + n * 0x400, 'a' + n, 512);
+		rt_post(t, n, VIRTIO_BLK_T_OUT);
+	}
+	rt_kick_and_wait(t);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), RT_REQS);
+	for (n = 0; n < RT_REQS; n++)
+		KUNIT_EXPECT_EQ(test, rt_status(t, n), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_GE(test, hvisor_stub_injections(&t->dev->vdev), 1U);
+
+	/* Read them back into fresh buffers. */
+	memset(t->ram + RT_DATA, 0, RT_REQS * 0x400);
+	for (n = 0; n < RT_REQS; n++)
+		rt_post(t, n, VIRTIO_BLK_T_IN);
+	rt_kick_and_wait(t);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 2 * RT_REQS);
+	for (n = 0; n < RT_REQS; n++) {
+		KUNIT_EXPECT_EQ(test, rt_status(t, n), VIRTIO_BLK_S_OK);
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(t->ram + RT_DATA + n * 0x400,
+						    'a' + n, 512));
+	}
+	/* Every used length: reads 512 + 1, writes 1. */
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[0].len), 1U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[RT_REQS].len), 513U);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.requests),
+			2LL * RT_REQS);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.bytes_in),
+			512LL * RT_REQS);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.in_flight), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.errors), 0LL);
+}
+
+static void blk_ring_errors(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+
+	rt_post(t, 0, 99);			/* unknown type */
+	rt_post(t, 1, VIRTIO_BLK_T_IN);
+	t->desc[4].len = cpu_to_le32(100);	/* not a whole sector */
+	rt_kick_and_wait(t);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 2);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_UNSUPP);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 1), VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.errors), 2LL);
+	KUNIT_EXPECT_FALSE(test, t->dev->vdev.status &
+			   VIRTIO_CONFIG_S_NEEDS_RESET);
+
+	/* A broken ring (head out of range) fails the device. */
+	t->avail->ring[le16_to_cpu(t->avail->idx) % RT_NUM] = cpu_to_le16(999);
+	t->avail->idx = cpu_to_le16(le16_to_cpu(t->avail->idx) + 1);
+	rt_kick_and_wait(t);
+	KUNIT_EXPECT_TRUE(test, t->dev->vdev.status &
+			  VIRTIO_CONFIG_S_NEEDS_RESET);
+}
+
+/* After reset no kick consumes the ring until DRIVER_OK again. */
+static void blk_ring_reset(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+
+	rt_post(t, 0, VIRTIO_BLK_T_OUT);
+	hvblk_notify(&t->dev->vdev, 0);
+	hvblk_reset(&t->dev->vdev);
+	/* Whatever was taken before the reset is complete now. */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.in_flight), 0LL);
+	rt_post(t, 1, VIRTIO_BLK_T_OUT);
+	rt_kick_and_wait(t);
+	KUNIT_EXPECT_LE(test, le16_to_cpu(t->used->idx), 1);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 1), 0xff);
+	hvblk_driver_ok(&t->dev->vdev);
+	flush_workqueue(t->dev->wq);
+	flush_workqueue(t->dev->wq);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 2);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 1), VIRTIO_BLK_S_OK);
+}
+
+/* More requests than slots: the pool runs dry and the kick resumes. */
+static void blk_ring_starve(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	struct hvblk_queue *q = &t->dev->queues[0];
+	unsigned int n, round, i;
+
+	/* Leave a single free slot (the pool itself is freed as a whole). */
+	q->free->next_free = NULL;
+	for (round = 1; round <= 3; round++) {
+		for (n = 0; n < RT_REQS; n++)
+			rt_post(t, n, VIRTIO_BLK_T_FLUSH);
+		hvblk_notify(&t->dev->vdev, 0);
+		for (i = 0; i < 100; i++) {
+			flush_workqueue(t->dev->wq);
+			if (le16_to_cpu(t->used->idx) == round * RT_REQS)
+				break;
+		}
+		KUNIT_ASSERT_EQ(test, le16_to_cpu(t->used->idx),
+				round * RT_REQS);
+	}
+	for (n = 0; n < RT_REQS; n++)
+		KUNIT_EXPECT_EQ(test, rt_status(t, n), VIRTIO_BLK_S_OK);
+}
+
+static struct kunit_case hvisor_blk_ring_cases[] = {
+	KUNIT_CASE(blk_ring_write_read),
+	KUNIT_CASE(blk_ring_errors),
+	KUNIT_CASE(blk_ring_reset),
+	KUNIT_CASE(blk_ring_starve),
+	{}
+};
+
+static struct kunit_case hvisor_blk_parse_cases[] = {
+	KUNIT_CASE(blk_parse_read),
+	KUNIT_CASE(blk_parse_split_header),
+	KUNIT_CASE(blk_parse_short_header),
+	KUNIT_CASE(blk_parse_write),
+	KUNIT_CASE(blk_parse_bad_length),
+	KUNIT_CASE(blk_parse_capacity),
+	KUNIT_CASE(blk_parse_status_byte),
+	KUNIT_CASE(blk_parse_flush_get_id),
+	KUNIT_CASE(blk_parse_unknown),
+	KUNIT_CASE(blk_parse_discard),
+	KUNIT_CASE(blk_parse_write_zeroes),
+	KUNIT_CASE(blk_check_config),
+	{}
+};
+
+static struct kunit_case hvisor_blk_exec_cases[] = {
+	KUNIT_CASE(blk_exec_file),
+	KUNIT_CASE(blk_exec_get_id),
+	KUNIT_CASE(blk_check_file),
+	{}
+};
+
+static struct kunit_suite hvisor_blk_parse_suite = {
+	.name = "hvisor_blk_parse",
+	.test_cases = hvisor_blk_parse_cases,
+};
+
+static struct kunit_suite hvisor_blk_exec_suite = {
+	.name = "hvisor_blk_exec",
+	.init = blk_exec_init,
+	.exit = blk_exec_exit,
+	.test_cases = hvisor_blk_exec_cases,
+};
+
+static struct kunit_suite hvisor_blk_ring_suite = {
+	.name = "hvisor_blk_ring",
+	.init = blk_ring_init,
+	.exit = blk_ring_exit,
+	.test_cases = hvisor_blk_ring_cases,
+};
+
+kunit_test_suites(&hvisor_blk_parse_suite, &hvisor_blk_exec_suite,
+		  &hvisor_blk_ring_suite);
