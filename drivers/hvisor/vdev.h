@@ -109,6 +109,9 @@ struct hvisor_vdev_stats {
  *	anything published before the ack is seen without another interrupt.
  * @reset_waiters: src_cpu mask of vCPUs waiting for a deferred reset to
  *	finish (under @lock)
+ * @reset_pending: a reset was requested and @reset_work has not finished
+ *	it yet: Status reads 0, writes other than Status = 0 are ignored and
+ *	no callback or interrupt starts (under @lock)
  * @reset_work: runs the deferred reset in process context
  * @dead: set once removal started: accesses are answered with zeros and
  *	no interrupt is raised any more
@@ -138,6 +141,7 @@ struct hvisor_vdev {
 	u32 config_generation;
 	atomic_t isr;
 	u32 reset_waiters;
+	bool reset_pending;
 	struct work_struct reset_work;
 	bool dead;
 
