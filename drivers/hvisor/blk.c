@@ -33,7 +33,6 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
-#include <linux/version.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_byteorder.h>
 #include <linux/virtio_config.h>
@@ -41,6 +40,7 @@
 #include <linux/workqueue.h>
 #include <linux/hvisor_vhost.h>
 
+#include "compat.h"
 #include "core.h"
 #include "vdev.h"
 #include "vq.h"
@@ -370,26 +370,6 @@ static int hvblk_do_read(struct file *file, struct hvblk_req *req, u32 *done)
 	return iov_iter_count(&it) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
 }
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
-/* Before 6.8 the callers of vfs_iter_write() take freeze protection. */
-static ssize_t hvblk_vfs_write(struct file *file, struct iov_iter *it,
-			       loff_t *pos)
-{
-	ssize_t n;
-
-	file_start_write(file);
-	n = vfs_iter_write(file, it, pos, 0);
-	file_end_write(file);
-	return n;
-}
-#else
-static ssize_t hvblk_vfs_write(struct file *file, struct iov_iter *it,
-			       loff_t *pos)
-{
-	return vfs_iter_write(file, it, pos, 0);
-}
-#endif
-
 /* Write all of @it at @pos: the byte count or a negative errno. */
 static ssize_t hvblk_write_iter(struct file *file, struct iov_iter *it,
 				loff_t pos)
@@ -398,7 +378,7 @@ static ssize_t hvblk_write_iter(struct file *file, struct iov_iter *it,
 	ssize_t n = 0;
 
 	while (iov_iter_count(it)) {
-		n = hvblk_vfs_write(file, it, &pos);
+		n = hvisor_vfs_iter_write(file, it, &pos);
 		if (n <= 0)
 			break;
 	}
