@@ -302,6 +302,9 @@ static int hvisor_core_start(struct hvisor_vhost_hv *hv)
 		return ret;
 	}
 	mod_timer(&core.safety_timer, jiffies + HVISOR_CORE_SAFETY_PERIOD);
+	/* Ask for the first wakeup; serve what came before we asked. */
+	if (hvisor_bridge_arm_wakeup(&core.bridge))
+		hvisor_vhost_wakeup();
 	return 0;
 }
 

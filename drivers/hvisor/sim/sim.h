@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvisor_vhost_sim.ko: a simulator playing the hvisor hypervisor and a
+ * guest zone inside one Linux kernel, so that Linux's own virtio drivers
+ * are the frontends of hvisor_vhost.ko. Never loaded on production systems.
+ * See Documentation/simulator.rst.
+ *
+ * sim_hv.c        the hypervisor side: produces trapped accesses into the
+ *                 bridge's request ring, waits for answers, delivers the
+ *                 wakeup interrupt, drains the result ring (FINISH_REQ)
+ * sim_transport.c the guest side: a virtio transport (virtio-mmio, version
+ *                 2) whose register accesses are trapped accesses
+ * sim_main.c      module glue: hypervisor ops, guest RAM, load and unload
+ */
+#ifndef _HVISOR_SIM_H
+#define _HVISOR_SIM_H
+
+#include <linux/types.h>
+
+struct hvisor_virtio_bridge;
+struct hvisor_vhost_hv_dev;
+
+#define SIM_PR_PREFIX "hvisor_vhost_sim: "
+
+/* The zone the simulated guest is; its guest-physical == root physical. */
+#define SIM_ZONE		1
+/* Where devices added without an address go, and their interrupts. */
+#define SIM_SLOT_BASE		0xa000000ULL
+#define SIM_IRQ_BASE		32
+#define SIM_NR_SLOTS		64
+
+/* sim_hv.c: the hypervisor side. */
+int sim_hv_init(void);
+void sim_hv_exit(void);
+int sim_hv_init_virtio(struct hvisor_virtio_bridge *bridge);
+void sim_hv_exit_virtio(void);
+void sim_hv_finish_req(void);
+bool sim_hv_access(u32 zone, u64 addr, u32 size, u64 *value, bool is_write);
+void sim_hv_count_guest_irq(bool delivered);
+
+/* sim_transport.c: the guest side. */
+int sim_transport_init(void);
+void sim_transport_exit(void);
+int sim_transport_add(const struct hvisor_vhost_hv_dev *dev);
+void sim_transport_remove(const struct hvisor_vhost_hv_dev *dev, bool force);
+bool sim_transport_irq(u32 zone, u32 irq);
+
+#endif /* _HVISOR_SIM_H */

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvisor_vhost_sim.ko: plays the hvisor hypervisor and guest zone 1 inside
+ * this kernel, for tests and demos. Never load it on a real hvisor system.
+ *
+ *   insmod hvisor_vhost.ko hypervisor=sim
+ *   insmod hvisor_vhost_sim.ko [wakeup=remote|local|direct]
+ *   hvisorctl dev add ...       (Linux's virtio drivers bind to the device)
+ *
+ * Zone 1's RAM is every System RAM range of this kernel, guest-physical ==
+ * physical, reached through the direct map.
+ */
+
+#define pr_fmt(fmt) "hvisor_vhost_sim: " fmt
+
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <hvisor/vhost_hv.h>
+#include <hvisor/virtio_bridge.h>
+
+#include "sim.h"
+
+/* At most this many merged System RAM ranges (the core's zone limit). */
+#define SIM_MAX_RAM_RANGES	32
+
+/**
+ * struct sim_ram - System RAM ranges, adjacent ones merged
+ * @start: first byte of each range
+ * @end: last byte of each range
+ * @nr: ranges in use
+ * @dropped: ranges that did not fit
+ */
+struct sim_ram {
+	u64 start[SIM_MAX_RAM_RANGES];
+	u64 end[SIM_MAX_RAM_RANGES];
+	unsigned int nr;
+	unsigned int dropped;
+};
+
+static int sim_init_virtio(struct hvisor_vhost_hv *hv,
+			   struct hvisor_virtio_bridge *bridge,
+			   phys_addr_t bridge_pa)
+{
+	return sim_hv_init_virtio(bridge);
+}
+
+static void sim_exit_virtio(struct hvisor_vhost_hv *hv)
+{
+	sim_hv_exit_virtio();
+}
+
+static void sim_finish_req(struct hvisor_vhost_hv *hv)
+{
+	sim_hv_finish_req();
+}
+
+static int sim_device_added(struct hvisor_vhost_hv *hv,
+			    const struct hvisor_vhost_hv_dev *dev)
+{
+	return sim_transport_add(dev);
+}
+
+static void sim_device_removing(struct hvisor_vhost_hv *hv,
+				const struct hvisor_vhost_hv_dev *dev,
+				bool force)
+{
+	sim_transport_remove(dev, force);
+}
+
+static const struct hvisor_vhost_hv_ops sim_ops = {
+	.init_virtio = sim_init_virtio,
+	.exit_virtio = sim_exit_virtio,
+	.finish_req = sim_finish_req,
+	.device_added = sim_device_added,
+	.device_removing = sim_device_removing,
+};
+
+static struct hvisor_vhost_hv sim_hv = {
+	.name = "simulator",
+	.ops = &sim_ops,
+	.owner = THIS_MODULE,
+	.simulated = true,
+	.default_zone = SIM_ZONE,
+	.slot_base = SIM_SLOT_BASE,
+	.irq_base = SIM_IRQ_BASE,
+	.nr_slots = SIM_NR_SLOTS,
+};
+
+/* walk_iomem_res_desc() callback: one top-level System RAM resource. */
+static int sim_ram_collect(struct resource *res, void *arg)
+{
+	struct sim_ram *ram = arg;
+
+	if (ram->nr && res->start == ram->end[ram->nr - 1] + 1) {
+		ram->end[ram->nr - 1] = res->end;
+		return 0;
+	}
+	if (ram->nr == SIM_MAX_RAM_RANGES) {
+		ram->dropped++;
+		return 0;
+	}
+	ram->start[ram->nr] = res->start;
+	ram->end[ram->nr] = res->end;
+	ram->nr++;
+	return 0;
+}
+
+/*
+ * Give zone 1 every System RAM range, guest-physical == physical, at its
+ * direct-map address. walk_system_ram_range() is not exported to modules;
+ * this is the same walk.
+ */
+static int sim_add_ram(void)
+{
+	struct sim_ram *ram;
+	unsigned int i;
+	int ret = 0;
+
+	ram = kzalloc(sizeof(*ram), GFP_KERNEL);
+	if (!ram)
+		return -ENOMEM;
+	walk_iomem_res_desc(IORES_DESC_NONE,
+			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, U64_MAX,
+			    ram, sim_ram_collect);
+	if (ram->dropped)
+		pr_warn("%u System RAM ranges beyond the first %u are not guest RAM\n",
+			ram->dropped, SIM_MAX_RAM_RANGES);
+	for (i = 0; i < ram->nr && !ret; i++) {
+		u64 size = ram->end[i] - ram->start[i] + 1;
+
+		ret = hvisor_vhost_zone_add_ram(SIM_ZONE, ram->start[i],
+						phys_to_virt(ram->start[i]),
+						size);
+		if (ret)
+			pr_err("zone %u: adding RAM 0x%llx+0x%llx: %d\n",
+			       SIM_ZONE, ram->start[i], size, ret);
+	}
+	if (!ret && !ram->nr)
+		ret = -ENOMEM;
+	if (!ret)
+		pr_info("zone %u: %u RAM ranges, guest-physical == physical\n",
+			SIM_ZONE, ram->nr);
+	kfree(ram);
+	return ret;
+}
+
+/*
+ * Attach before declaring the RAM: if another hypervisor (real hvisor) is
+ * attached, the attach fails and root's own RAM is never handed to a real
+ * zone 1. Until the RAM is declared zone 1 does not exist, so no device can
+ * be added in between.
+ */
+static int __init sim_init(void)
+{
+	int ret;
+
+	ret = sim_hv_init();
+	if (ret)
+		return ret;
+	ret = sim_transport_init();
+	if (ret)
+		goto err_hv;
+	ret = hvisor_vhost_attach(&sim_hv);
+	if (ret) {
+		pr_err("cannot attach to hvisor_vhost (load it with hypervisor=sim): %d\n",
+		       ret);
+		goto err_transport;
+	}
+	ret = sim_add_ram();
+	if (ret)
+		goto err_detach;
+	pr_info("simulating hvisor and zone %u\n", SIM_ZONE);
+	return 0;
+
+err_detach:
+	hvisor_vhost_detach(&sim_hv);
+err_transport:
+	sim_transport_exit();
+err_hv:
+	sim_hv_exit();
+	return ret;
+}
+
+/* The core removes every device (unplugging its guest side) first. */
+static void __exit sim_exit(void)
+{
+	hvisor_vhost_detach(&sim_hv);
+	sim_transport_exit();
+	sim_hv_exit();
+}
+
+module_init(sim_init);
+module_exit(sim_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("hvisor and guest simulator for hvisor_vhost (tests and demos only)");
+MODULE_AUTHOR("hvisor-vhost developers");

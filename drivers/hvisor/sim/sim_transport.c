@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest side of the simulator: a virtio transport speaking virtio-mmio
+ * (version 2 only, as hvisor-tool's devices do) whose every register access
+ * is a trapped access through the simulated hypervisor (sim_hv.c). Linux's
+ * own virtio drivers bind to these devices and so are the frontends of
+ * hvisor_vhost's backends.
+ *
+ * Guest-physical == root physical here: the vrings and buffers are plain
+ * kernel memory given to the device by physical address, without the DMA
+ * API (VIRTIO_F_ACCESS_PLATFORM is never negotiated).
+ *
+ * Guest interrupts are simulated by an irq_work per device, raised from
+ * FINISH_REQ: it runs in hard interrupt context like a real interrupt
+ * handler and does what virtio_mmio's handler does.
+ */
+
+#define pr_fmt(fmt) "hvisor_vhost_sim: " fmt
+
+#include <linux/atomic.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/irq_work.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include <linux/wait_bit.h>
+#include <uapi/linux/virtio_mmio.h>
+#include <hvisor/vhost_hv.h>
+
+#include "../compat.h"
+#include "sim.h"
+
+/* "virt", little-endian. */
+#define SIM_MMIO_MAGIC		0x74726976
+#define SIM_MMIO_VERSION	2
+/* Alignment of the vring parts; any works for version 2. */
+#define SIM_VRING_ALIGN		PAGE_SIZE
+/* Largest split ring the virtio spec allows. */
+#define SIM_MAX_QUEUE_SIZE	32768
+/* Retries of a multi-access config read whose generation kept changing. */
+#define SIM_CONFIG_RETRIES	16
+
+static unsigned int max_queue_size = 256;
+module_param(max_queue_size, uint, 0444);
+MODULE_PARM_DESC(max_queue_size,
+		 "use at most this many entries per virtqueue (0: QueueNumMax)");
+
+/**
+ * struct sim_dev - a simulated guest's virtio-mmio device
+ * @vdev: the virtio device Linux's drivers bind to
+ * @node: entry in sim_devs; added and removed under sim_devs_mutex,
+ *	walked under RCU by the interrupt lookup
+ * @id: hvisor_vhost's device id
+ * @zone: guest zone (SIM_ZONE)
+ * @irq: guest interrupt number
+ * @addr: guest-physical base of the register region
+ * @irq_work: the device's interrupt line: raised by FINISH_REQ, handled
+ *	in hard interrupt context
+ * @vqs_lock: protects @vqs_live and the walk of vdev.vqs by the interrupt
+ *	handler against find_vqs/del_vqs. Taken with interrupts disabled.
+ * @vqs_live: the virtqueues exist; vring interrupts are delivered
+ * @config_live: register_virtio_device() has set up vdev.config_lock;
+ *	config interrupts are delivered
+ */
+struct sim_dev {
+	struct virtio_device vdev;
+	struct list_head node;
+	u32 id;
+	u32 zone;
+	u32 irq;
+	u64 addr;
+	struct irq_work irq_work;
+	spinlock_t vqs_lock;	/* vqs_live, vdev.vqs against the handler */
+	bool vqs_live;
+	bool config_live;
+};
+
+/* What find_vqs was asked for one queue (both find_vqs signatures). */
+struct sim_vq_info {
+	const char *name;
+	vq_callback_t *callback;
+	bool ctx;
+};
+
+/*
+ * Serialises plugging and unplugging as a whole, so a device is never
+ * unplugged while its registration (and driver probe) is still running.
+ * hvisor_vhost's control mutex does that already; this keeps the transport
+ * correct on its own. Taken before sim_devs_mutex.
+ */
+static DEFINE_MUTEX(sim_plug_mutex);
+/* Serialises changes of sim_devs (readers use RCU). */
+static DEFINE_MUTEX(sim_devs_mutex);
+static LIST_HEAD(sim_devs);
+/* Simulated devices not yet released; module unload waits for 0. */
+static atomic_t sim_nr_devs = ATOMIC_INIT(0);
+/* Parent of every simulated device (/sys/devices/hvisor_vhost_sim). */
+static struct device *sim_root;
+
+static struct sim_dev *to_sim_dev(struct virtio_device *vdev)
+{
+	return container_of(vdev, struct sim_dev, vdev);
+}
+
+static u64 sim_read(struct sim_dev *sd, u32 offset, u32 size)
+{
+	u64 value;
+
+	sim_hv_access(sd->zone, sd->addr + offset, size, &value, false);
+	return value;
+}
+
+static u32 sim_readl(struct sim_dev *sd, u32 offset)
+{
+	return sim_read(sd, offset, 4);
+}
+
+static bool sim_write(struct sim_dev *sd, u32 offset, u32 size, u64 value)
+{
+	return sim_hv_access(sd->zone, sd->addr + offset, size, &value, true);
+}
+
+static void sim_writel(struct sim_dev *sd, u32 offset, u32 value)
+{
+	sim_write(sd, offset, 4, value);
+}
+
+static u32 sim_generation(struct virtio_device *vdev)
+{
+	return sim_readl(to_sim_dev(vdev), VIRTIO_MMIO_CONFIG_GENERATION);
+}
+
+/* One config read of 1, 2 or 4 bytes into @buf (little-endian). */
+static void sim_get_one(struct sim_dev *sd, unsigned int offset, u8 *buf,
+			unsigned int len)
+{
+	u64 v = sim_read(sd, VIRTIO_MMIO_CONFIG + offset, len);
+	__le16 w;
+	__le32 l;
+
+	switch (len) {
+	case 1:
+		buf[0] = v;
+		break;
+	case 2:
+		w = cpu_to_le16(v);
+		memcpy(buf, &w, sizeof(w));
+		break;
+	default:
+		l = cpu_to_le32(v);
+		memcpy(buf, &l, sizeof(l));
+		break;
+	}
+}
+
+/*
+ * A field that takes several accesses (64-bit fields: two 32-bit ones, as
+ * the virtio-mmio spec asks; odd lengths: bytes) is re-read until the
+ * config generation is stable around it.
+ */
+static void sim_get(struct virtio_device *vdev, unsigned int offset,
+		    void *buf, unsigned int len)
+{
+	struct sim_dev *sd = to_sim_dev(vdev);
+	unsigned int i, tries = 0;
+	u32 gen;
+	u8 *p = buf;
+
+	if (len == 1 || len == 2 || len == 4) {
+		sim_get_one(sd, offset, p, len);
+		return;
+	}
+	do {
+		gen = sim_generation(vdev);
+		if (len == 8) {
+			sim_get_one(sd, offset, p, 4);
+			sim_get_one(sd, offset + 4, p + 4, 4);
+		} else {
+			for (i = 0; i < len; i++)
+				sim_get_one(sd, offset + i, p + i, 1);
+		}
+	} while (sim_generation(vdev) != gen && ++tries < SIM_CONFIG_RETRIES);
+}
+
+static void sim_set(struct virtio_device *vdev, unsigned int offset,
+		    const void *buf, unsigned int len)
+{
+	struct sim_dev *sd = to_sim_dev(vdev);
+	const u8 *p = buf;
+	unsigned int i;
+	__le16 w;
+	__le32 l;
+
+	offset += VIRTIO_MMIO_CONFIG;
+	switch (len) {
+	case 1:
+		sim_write(sd, offset, 1, p[0]);
+		break;
+	case 2:
+		memcpy(&w, p, sizeof(w));
+		sim_write(sd, offset, 2, le16_to_cpu(w));
+		break;
+	case 4:
+		memcpy(&l, p, sizeof(l));
+		sim_write(sd, offset, 4, le32_to_cpu(l));
+		break;
+	case 8:
+		memcpy(&l, p, sizeof(l));
+		sim_write(sd, offset, 4, le32_to_cpu(l));
+		memcpy(&l, p + 4, sizeof(l));
+		sim_write(sd, offset + 4, 4, le32_to_cpu(l));
+		break;
+	default:
+		for (i = 0; i < len; i++)
+			sim_write(sd, offset + i, 1, p[i]);
+		break;
+	}
+}
+
+static u8 sim_get_status(struct virtio_device *vdev)
+{
+	return sim_readl(to_sim_dev(vdev), VIRTIO_MMIO_STATUS) & 0xff;
+}
+
+/*
+ * register_virtio_device() initialises vdev.config_lock before it calls
+ * reset or set_status for the first time: from then on a config interrupt
+ * may call virtio_config_changed().
+ */
+static void sim_config_live(struct sim_dev *sd)
+{
+	if (!READ_ONCE(sd->config_live))
+		WRITE_ONCE(sd->config_live, true);
+}
+
+static void sim_set_status(struct virtio_device *vdev, u8 status)
+{
+	struct sim_dev *sd = to_sim_dev(vdev);
+
+	/* Resetting goes through sim_reset(). */
+	WARN_ON(status == 0);
+	sim_config_live(sd);
+	sim_writel(sd, VIRTIO_MMIO_STATUS, status);
+}
+
+/* The store of 0 is answered once the device has finished resetting. */
+static void sim_reset(struct virtio_device *vdev)
+{
+	struct sim_dev *sd = to_sim_dev(vdev);
+
+	sim_config_live(sd);
+	sim_writel(sd, VIRTIO_MMIO_STATUS, 0);
+}
+
+static u64 sim_get_features(struct virtio_device *vdev)
+{
+	struct sim_dev *sd = to_sim_dev(vdev);
+	u64 features;
+
+	sim_writel(sd, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	features = sim_readl(sd, VIRTIO_MMIO_DEVICE_FEATURES);
+	features <<= 32;
+	sim_writel(sd, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	features |= sim_readl(sd, VIRTIO_MMIO_DEVICE_FEATURES);
+	/*
+	 * The simulated guest has no IOMMU and shares root's physical
+	 * addresses; the DMA API would only add bounce buffers or uncached
+	 * mappings that the backend does not expect.
+	 */
+	if (features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM))
+		dev_info_once(&vdev->dev, "not negotiating ACCESS_PLATFORM: guest-physical is physical\n");
+	return features & ~BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
+}
+
+static int sim_finalize_features(struct virtio_device *vdev)
+{
+	struct sim_dev *sd = to_sim_dev(vdev);
+
+	vring_transport_features(vdev);
+	if (!__virtio_test_bit(vdev, VIRTIO_F_VERSION_1)) {
+		dev_err(&vdev->dev, "device does not offer VIRTIO_F_VERSION_1\n");
+		return -EINVAL;
+	}
+	sim_writel(sd, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	sim_writel(sd, VIRTIO_MMIO_DRIVER_FEATURES, upper_32_bits(vdev->features));
+	sim_writel(sd, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	sim_writel(sd, VIRTIO_MMIO_DRIVER_FEATURES, lower_32_bits(vdev->features));
+	return 0;
+}
+
+/* QueueNotify: posted, as in hvisor. A lost notify breaks the queue. */
+static bool sim_notify(struct virtqueue *vq)
+{
+	struct sim_dev *sd = to_sim_dev(vq->vdev);
+
+	return sim_write(sd, VIRTIO_MMIO_QUEUE_NOTIFY, 4, vq->index);
+}
+
+/* Disable queue @index (selected already) and check the device agrees. */
+static void sim_queue_off(struct sim_dev *sd, unsigned int index)
+{
+	sim_writel(sd, VIRTIO_MMIO_QUEUE_SEL, index);
+	sim_writel(sd, VIRTIO_MMIO_QUEUE_READY, 0);
+	if (sim_readl(sd, VIRTIO_MMIO_QUEUE_READY))
+		dev_warn(&sd->vdev.dev, "queue %u still ready after disabling it\n",
+			 index);
+}
+
+static void sim_del_vqs(struct virtio_device *vdev)
+{
+	struct sim_dev *sd = to_sim_dev(vdev);
+	struct virtqueue *vq, *n;
+	unsigned long flags;
+
+	/* No vring interrupt looks at the queues after this. */
+	spin_lock_irqsave(&sd->vqs_lock, flags);
+	sd->vqs_live = false;
+	spin_unlock_irqrestore(&sd->vqs_lock, flags);
+	list_for_each_entry_safe(vq, n, &vdev->vqs, list) {
+		sim_queue_off(sd, vq->index);
+		vring_del_virtqueue(vq);
+	}
+}
+
+static unsigned int sim_queue_size(struct sim_dev *sd)
+{
+	u32 num = sim_readl(sd, VIRTIO_MMIO_QUEUE_NUM_MAX);
+	unsigned int cap = max_queue_size;
+
+	if (!num)
+		return 0;
+	num = min_t(u32, num, SIM_MAX_QUEUE_SIZE);
+	if (cap && num > cap)
+		num = cap;
+	/* Split rings are a power of two long. */
+	return rounddown_pow_of_two(num);
+}
+
+static void sim_queue_addr(struct sim_dev *sd, u32 low, u64 addr)
+{
+	sim_writel(sd, low, lower_32_bits(addr));
+	sim_writel(sd, low + 4, upper_32_bits(addr));
+}
+
+static struct virtqueue *sim_setup_vq(struct sim_dev *sd, unsigned int index,
+				      const struct sim_vq_info *info)
+{
+	struct virtqueue *vq;
+	unsigned int num;
+
+	sim_writel(sd, VIRTIO_MMIO_QUEUE_SEL, index);
+	if (sim_readl(sd, VIRTIO_MMIO_QUEUE_READY))
+		return ERR_PTR(-ENOENT);
+	num = sim_queue_size(sd);
+	if (!num)
+		return ERR_PTR(-ENOENT);
+	vq = vring_create_virtqueue(index, num, SIM_VRING_ALIGN, &sd->vdev,
+				    true, true, info->ctx, sim_notify,
+				    info->callback, info->name);
+	if (!vq) {
+		sim_queue_off(sd, index);
+		return ERR_PTR(-ENOMEM);
+	}
+	vq->num_max = num;
+	sim_writel(sd, VIRTIO_MMIO_QUEUE_NUM, virtqueue_get_vring_size(vq));
+	sim_queue_addr(sd, VIRTIO_MMIO_QUEUE_DESC_LOW,
+		       virtqueue_get_desc_addr(vq));
+	sim_queue_addr(sd, VIRTIO_MMIO_QUEUE_AVAIL_LOW,
+		       virtqueue_get_avail_addr(vq));
+	sim_queue_addr(sd, VIRTIO_MMIO_QUEUE_USED_LOW,
+		       virtqueue_get_used_addr(vq));
+	sim_writel(sd, VIRTIO_MMIO_QUEUE_READY, 1);
+	return vq;
+}
+
+/* Queues without a name are not used; device queue indices skip them. */
+static int sim_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
+			     struct virtqueue *vqs[],
+			     const struct sim_vq_info *info)
+{
+	struct sim_dev *sd = to_sim_dev(vdev);
+	unsigned int i, index = 0;
+	unsigned long flags;
+
+	for (i = 0; i < nvqs; i++) {
+		if (!info[i].name) {
+			vqs[i] = NULL;
+			continue;
+		}
+		vqs[i] = sim_setup_vq(sd, index++, &info[i]);
+		if (IS_ERR(vqs[i])) {
+			int ret = PTR_ERR(vqs[i]);
+
+			sim_del_vqs(vdev);
+			return ret;
+		}
+	}
+	spin_lock_irqsave(&sd->vqs_lock, flags);
+	sd->vqs_live = true;
+	spin_unlock_irqrestore(&sd->vqs_lock, flags);
+	return 0;
+}
+
+#if HVISOR_HAVE_VIRTQUEUE_INFO
+static int sim_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			struct virtqueue *vqs[],
+			struct virtqueue_info vqs_info[],
+			struct irq_affinity *desc)
+{
+	struct sim_vq_info *info;
+	unsigned int i;
+	int ret;
+
+	info = kcalloc(nvqs, sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	for (i = 0; i < nvqs; i++) {
+		info[i].name = vqs_info[i].name;
+		info[i].callback = vqs_info[i].callback;
+		info[i].ctx = vqs_info[i].ctx;
+	}
+	ret = sim_find_vqs_info(vdev, nvqs, vqs, info);
+	kfree(info);
+	return ret;
+}
+#else
+static int sim_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			struct virtqueue *vqs[], vq_callback_t *callbacks[],
+			const char * const names[], const bool *ctx,
+			struct irq_affinity *desc)
+{
+	struct sim_vq_info *info;
+	unsigned int i;
+	int ret;
+
+	info = kcalloc(nvqs, sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	for (i = 0; i < nvqs; i++) {
+		info[i].name = names[i];
+		info[i].callback = callbacks[i];
+		info[i].ctx = ctx ? ctx[i] : false;
+	}
+	ret = sim_find_vqs_info(vdev, nvqs, vqs, info);
+	kfree(info);
+	return ret;
+}
+#endif
+
+/* Wait for a running interrupt handler of the device. */
+static void sim_synchronize_cbs(struct virtio_device *vdev)
+{
+	irq_work_sync(&to_sim_dev(vdev)->irq_work);
+}
+
+static const char *sim_bus_name(struct virtio_device *vdev)
+{
+	return "hvisor-sim";
+}
+
+static const struct virtio_config_ops sim_config_ops = {
+	.get			= sim_get,
+	.set			= sim_set,
+	.generation		= sim_generation,
+	.get_status		= sim_get_status,
+	.set_status		= sim_set_status,
+	.reset			= sim_reset,
+	.find_vqs		= sim_find_vqs,
+	.del_vqs		= sim_del_vqs,
+	.synchronize_cbs	= sim_synchronize_cbs,
+	.get_features		= sim_get_features,
+	.finalize_features	= sim_finalize_features,
+	.bus_name		= sim_bus_name,
+};
+
+/*
+ * The device's interrupt handler, in hard interrupt context (irq_work), as
+ * virtio_mmio's: read and acknowledge InterruptStatus, then report a config
+ * change and run the vring callbacks.
+ */
+static void sim_irq_handler(struct irq_work *work)
+{
+	struct sim_dev *sd = container_of(work, struct sim_dev, irq_work);
+	struct virtqueue *vq;
+	unsigned long flags;
+	u32 status;
+
+	status = sim_readl(sd, VIRTIO_MMIO_INTERRUPT_STATUS);
+	if (status & ~(VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG)) {
+		dev_warn_ratelimited(&sd->vdev.dev, "bad InterruptStatus 0x%x\n",
+				     status);
+		return;
+	}
+	if (!status)
+		return;
+	sim_writel(sd, VIRTIO_MMIO_INTERRUPT_ACK, status);
+	if ((status & VIRTIO_MMIO_INT_CONFIG) && READ_ONCE(sd->config_live))
+		virtio_config_changed(&sd->vdev);
+	if (status & VIRTIO_MMIO_INT_VRING) {
+		spin_lock_irqsave(&sd->vqs_lock, flags);
+		if (sd->vqs_live)
+			virtio_device_for_each_vq(&sd->vdev, vq)
+				vring_interrupt(sd->irq, vq);
+		spin_unlock_irqrestore(&sd->vqs_lock, flags);
+	}
+}
+
+/**
+ * sim_transport_irq() - raise a guest interrupt
+ * @zone: target zone of the result ring entry
+ * @irq: its interrupt number
+ *
+ * Any context (FINISH_REQ); the handler runs later from the irq_work.
+ *
+ * Return: true when a simulated device has that interrupt.
+ */
+bool sim_transport_irq(u32 zone, u32 irq)
+{
+	struct sim_dev *sd;
+	bool found = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(sd, &sim_devs, node) {
+		if (sd->zone == zone && sd->irq == irq) {
+			irq_work_queue(&sd->irq_work);
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+static void sim_dev_release(struct device *dev)
+{
+	struct virtio_device *vdev = dev_to_virtio(dev);
+
+	kfree(to_sim_dev(vdev));
+	if (atomic_dec_and_test(&sim_nr_devs))
+		wake_up_var(&sim_nr_devs);
+}
+
+/* Check the registers identify a modern virtio-mmio device. */
+static int sim_identify(struct sim_dev *sd)
+{
+	u32 magic = sim_readl(sd, VIRTIO_MMIO_MAGIC_VALUE);
+	u32 version = sim_readl(sd, VIRTIO_MMIO_VERSION);
+
+	if (magic != SIM_MMIO_MAGIC) {
+		pr_err("device %u at 0x%llx: bad magic 0x%08x\n", sd->id,
+		       sd->addr, magic);
+		return -ENODEV;
+	}
+	if (version != SIM_MMIO_VERSION) {
+		pr_err("device %u at 0x%llx: version %u, only 2 is supported\n",
+		       sd->id, sd->addr, version);
+		return -ENODEV;
+	}
+	sd->vdev.id.device = sim_readl(sd, VIRTIO_MMIO_DEVICE_ID);
+	if (!sd->vdev.id.device)
+		return -ENODEV;
+	sd->vdev.id.vendor = sim_readl(sd, VIRTIO_MMIO_VENDOR_ID);
+	return 0;
+}
+
+/* Take @sd off the interrupt path and wait until its handler is idle. */
+static void sim_unlist(struct sim_dev *sd)
+{
+	mutex_lock(&sim_devs_mutex);
+	list_del_rcu(&sd->node);
+	mutex_unlock(&sim_devs_mutex);
+	/* No FINISH_REQ still sees @sd after this... */
+	synchronize_rcu();
+	/* ...and no interrupt it raised is pending or running. */
+	irq_work_sync(&sd->irq_work);
+}
+
+static int sim_plug(const struct hvisor_vhost_hv_dev *dev)
+{
+	struct sim_dev *sd;
+	int ret;
+
+	if (dev->zone_id != SIM_ZONE) {
+		pr_info("device %u is in zone %u: the simulated guest is zone %u, not plugging it\n",
+			dev->id, dev->zone_id, SIM_ZONE);
+		return 0;
+	}
+	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
+	if (!sd)
+		return -ENOMEM;
+	sd->id = dev->id;
+	sd->zone = dev->zone_id;
+	sd->irq = dev->irq;
+	sd->addr = dev->addr;
+	init_irq_work(&sd->irq_work, sim_irq_handler);
+	spin_lock_init(&sd->vqs_lock);
+	ret = sim_identify(sd);
+	if (ret) {
+		kfree(sd);
+		return ret;
+	}
+	sd->vdev.dev.parent = sim_root;
+	sd->vdev.dev.release = sim_dev_release;
+	sd->vdev.config = &sim_config_ops;
+	atomic_inc(&sim_nr_devs);
+	mutex_lock(&sim_devs_mutex);
+	list_add_tail_rcu(&sd->node, &sim_devs);
+	mutex_unlock(&sim_devs_mutex);
+	ret = register_virtio_device(&sd->vdev);
+	if (ret) {
+		sim_unlist(sd);
+		put_device(&sd->vdev.dev);
+		return ret;
+	}
+	return 0;
+}
+
+/**
+ * sim_transport_add() - plug the guest side of a new device in
+ * @dev: the device, already answering at dev->addr
+ *
+ * Process context (hvisor_vhost's device_added). The guest driver's probe
+ * runs from here if its module is loaded.
+ *
+ * Return: 0 or a negative errno.
+ */
+int sim_transport_add(const struct hvisor_vhost_hv_dev *dev)
+{
+	int ret;
+
+	mutex_lock(&sim_plug_mutex);
+	ret = sim_plug(dev);
+	mutex_unlock(&sim_plug_mutex);
+	return ret;
+}
+
+static struct sim_dev *sim_find(u32 id)
+{
+	struct sim_dev *sd;
+
+	lockdep_assert_held(&sim_devs_mutex);
+	list_for_each_entry(sd, &sim_devs, node)
+		if (sd->id == id)
+			return sd;
+	return NULL;
+}
+
+/**
+ * sim_transport_remove() - unplug the guest side of a device
+ * @dev: the device; it keeps answering during this call
+ * @force: the user asked not to wait for the guest; see below why the
+ *	simulated guest is unbound normally all the same
+ *
+ * Process context (hvisor_vhost's device_removing). Returns once the guest
+ * driver let go of the device and no guest interrupt of it can run.
+ */
+void sim_transport_remove(const struct hvisor_vhost_hv_dev *dev, bool force)
+{
+	struct sim_dev *sd;
+
+	mutex_lock(&sim_plug_mutex);
+	mutex_lock(&sim_devs_mutex);
+	sd = sim_find(dev->id);
+	mutex_unlock(&sim_devs_mutex);
+	if (sd) {
+		/*
+		 * @force is not acted on: breaking the device first, as a
+		 * surprise removal would, makes the virtio_blk of Linux 6.1 and
+		 * 6.12 wait forever in del_gendisk() for requests in flight
+		 * (a broken virtqueue completes nothing), with hvisor_vhost's
+		 * control mutex held. The device answers until we return, so
+		 * the driver is unbound the normal way.
+		 */
+		if (force)
+			dev_dbg(&sd->vdev.dev, "forced removal: unbinding normally\n");
+		get_device(&sd->vdev.dev);
+		/* The driver's remove still talks to the device: irq too. */
+		unregister_virtio_device(&sd->vdev);
+		sim_unlist(sd);
+		put_device(&sd->vdev.dev);
+	}
+	mutex_unlock(&sim_plug_mutex);
+}
+
+/**
+ * sim_transport_init() - register the parent of the simulated devices
+ *
+ * Return: 0 or a negative errno.
+ */
+int sim_transport_init(void)
+{
+	sim_root = root_device_register("hvisor_vhost_sim");
+	return PTR_ERR_OR_ZERO(sim_root);
+}
+
+/**
+ * sim_transport_exit() - wait for every device to be released and
+ *	unregister the parent; every device was removed already
+ */
+void sim_transport_exit(void)
+{
+	wait_var_event(&sim_nr_devs, !atomic_read(&sim_nr_devs));
+	root_device_unregister(sim_root);
+}
