@@ -40,13 +40,13 @@ clean:
 	$(MAKE) -C tools/hvisorctl clean
 
 check:
-	tools/testing/check-build.sh
+	bash tools/testing/check-build.sh
 
 test:
-	tools/testing/run-tests.sh
+	bash tools/testing/run-tests.sh
 
 demo:
-	tools/testing/run-demo.sh
+	bash tools/testing/run-demo.sh
 
 bench:
-	tools/testing/run-bench.sh
+	bash tools/testing/run-bench.sh

@@ -1,0 +1,118 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the selftest initramfs (built by selftests/run.sh). Runs the
+# tests listed in /hvv/tests.list and reports on dedicated serial ports so
+# that kernel messages never garble a marker:
+#   ttyS0  console: kernel messages and test output
+#   ttyS1  results: "HVV-RESULT name PASS|FAIL|SKIP", then "HVV-DONE"
+#   ttyS2  the whole kernel log (dmesg) and kmemleak's report at the end
+# Then it reboots, which ends QEMU (-no-reboot).
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp /run /mnt /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs tmp /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs shm /dev/shm
+
+# HVV_KERNEL, HVV_SLOW, HVV_KMEMLEAK... for init and the tests.
+set -a
+# shellcheck source=/dev/null
+. /hvv/env
+set +a
+export PATH=/hvv/bin:/bin:/sbin:/usr/bin:/usr/sbin
+export HVV_MODDIR=/hvv/modules
+RES=/dev/ttyS1
+LOG=/dev/ttyS2
+
+report() { echo "$*" >"$RES"; echo "$*"; }
+
+# Kernel modules the stock kernel needs (virtio, ext4, loop, net), in the
+# dependency order run.sh resolved on the host.
+load_stock_modules() {
+	[ -f /hvv/stock-modules.list ] || return 0
+	while read -r ko; do
+		insmod "$ko" 2>/dev/null || echo "init: insmod $ko failed"
+	done </hvv/stock-modules.list
+}
+
+# After each test, whatever it left behind (a failed test stops half-way)
+# is undone so that the next test starts clean: mounts under /mnt and its
+# directory, then our modules.
+cleanup_after() {
+	local t=$1 m
+	for m in $(awk '{ print $2 }' /proc/mounts | grep -E "^(/mnt|/tmp/$t)(/|$)" | sort -r); do
+		echo "init: $t left $m mounted: unmounting"
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	for m in hvisor_vhost_kunit hvisor_vhost_sim hvisor_vhost; do
+		grep -q "^$m " /proc/modules || continue
+		echo "init: $t left $m loaded: unloading"
+		rmmod "$m" || echo "init: rmmod $m failed"
+	done
+}
+
+# run_test NAME: run /hvv/tests/NAME.sh in its own shell and directory.
+run_test() {
+	local t=$1 rc=0 limit
+	limit=$(sed -n 's/^# HVV-TIMEOUT: *\([0-9]*\).*/\1/p' "/hvv/tests/$t.sh")
+	limit=$(( ${limit:-120} * HVV_SLOW ))
+	mkdir -p "/tmp/$t"
+	echo "HVV-BEGIN $t"
+	(cd "/tmp/$t" && HVV_TEST=$t timeout -s KILL "$limit" sh "/hvv/tests/$t.sh") </dev/null || rc=$?
+	case $rc in
+	0) report "HVV-RESULT $t PASS" ;;
+	4) report "HVV-RESULT $t SKIP" ;;
+	137) report "HVV-RESULT $t FAIL timeout ${limit}s" ;;
+	*) report "HVV-RESULT $t FAIL exit $rc" ;;
+	esac
+	cleanup_after "$t"
+	rm -rf "/tmp/$t"
+}
+
+# Objects allocated before the tests are the kernel's own (kmemleak
+# reports a few ACPI caches at boot): tell the host the uptime now, and
+# it ignores older objects. Cheaper than two baseline scans under TCG.
+kmemleak_mark() {
+	echo "HVV-TESTS-START-UPTIME $(cut -d' ' -f1 /proc/uptime)" >"$LOG"
+}
+
+kmemleak_report() {
+	k=/sys/kernel/debug/kmemleak
+	[ -w $k ] || { echo "HVV-KMEMLEAK-UNAVAILABLE" >"$LOG"; return 0; }
+	# Objects younger than 5 s are not reported, and a leak needs two
+	# scans that find it unreferenced (with an unchanged checksum).
+	sleep 6
+	echo scan >$k
+	echo scan >$k
+	echo "HVV-KMEMLEAK-BEGIN" >"$LOG"
+	cat $k >"$LOG"
+	echo "HVV-KMEMLEAK-END" >"$LOG"
+	echo "init: kmemleak scanned at $(cut -d' ' -f1 /proc/uptime)s"
+}
+
+main() {
+	stty -F "$RES" raw -echo 2>/dev/null
+	stty -F "$LOG" raw -echo 2>/dev/null
+	echo "HVV-BOOTED $(uname -r)" >"$RES"
+	load_stock_modules
+	[ "$HVV_KMEMLEAK" = 1 ] && kmemleak_mark
+	while read -r t; do
+		[ -n "$t" ] && run_test "$t"
+	done </hvv/tests.list
+	[ "$HVV_KMEMLEAK" = 1 ] && kmemleak_report
+	echo "HVV-DMESG-BEGIN" >"$LOG"
+	dmesg >"$LOG"
+	echo "HVV-DMESG-END" >"$LOG"
+	report "HVV-DONE"
+	sync
+	# With QEMU's -no-reboot a reboot ends the guest (poweroff needs ACPI).
+	reboot -f
+}
+
+main

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Helpers for the guest-side tests (sourced by selftests/tests/*.sh, which
+# busybox sh runs inside the QEMU guest; /init puts this file at
+# /hvv/lib.sh). A test exits 0 to pass, 4 to skip, anything else fails;
+# hvv_fail and the assert helpers exit for it.
+#
+# Environment set by /init:
+#   HVV_KERNEL  stock | stock612 | debug
+#   HVV_MODDIR  our modules (hvisor_vhost.ko, hvisor_vhost_sim.ko, ...)
+#   HVV_TEST    the running test's name
+
+HVV_MODDIR=${HVV_MODDIR:-/hvv/modules}
+HVV_SLOW=${HVV_SLOW:-1}
+HVV_SKIP=4
+
+hvv_log() { echo "[$HVV_TEST] $*"; }
+hvv_fail() { echo "[$HVV_TEST] FAIL: $*"; exit 1; }
+hvv_skip() { echo "[$HVV_TEST] SKIP: $*"; exit "$HVV_SKIP"; }
+
+# hvv_run CMD...: run and log a command; fail the test when it fails.
+hvv_run() {
+	hvv_log "+ $*"
+	"$@" || hvv_fail "'$*' exited $?"
+}
+
+# hvv_run_fails CMD...: the command must fail (non-zero exit).
+hvv_run_fails() {
+	hvv_log "+ $* (must fail)"
+	if "$@"; then hvv_fail "'$*' succeeded but should have failed"; fi
+	return 0
+}
+
+# hvv_assert DESC CMD...: CMD (e.g. "test -c /dev/x") must succeed.
+hvv_assert() {
+	_d=$1; shift
+	if "$@"; then hvv_log "ok: $_d"; else hvv_fail "$_d: '$*' is false"; fi
+}
+hvv_assert_eq() {
+	[ "$2" = "$3" ] || hvv_fail "$1: got '$2', want '$3'"
+	hvv_log "ok: $1 = '$3'"
+}
+# hvv_assert_match DESC TEXT ERE
+hvv_assert_match() {
+	printf '%s\n' "$2" | grep -Eq -- "$3" ||
+		hvv_fail "$1: no match for /$3/ in: $2"
+	hvv_log "ok: $1 matches /$3/"
+}
+
+# Kernel log since the last hvv_dmesg_mark.
+hvv_dmesg_mark() { HVV_DMESG_LINES=$(dmesg | wc -l); }
+hvv_dmesg_new() { dmesg | tail -n +$((${HVV_DMESG_LINES:-0} + 1)); }
+# hvv_dmesg_expect ERE: the kernel printed it since the mark.
+hvv_dmesg_expect() {
+	hvv_dmesg_new | grep -Eq -- "$1" ||
+		{ hvv_dmesg_new; hvv_fail "kernel log has no /$1/"; }
+	hvv_log "ok: kernel log has /$1/"
+}
+# Warnings, BUGs, lockdep, KASAN... since the mark (the host checks the
+# whole log again after the run).
+HVV_BAD_RE='BUG:|WARNING:|Oops|KASAN|circular locking|inconsistent lock state|unreferenced object|blocked for more than|soft lockup|general protection|Call Trace'
+hvv_dmesg_clean() {
+	_bad=$(hvv_dmesg_new | grep -E "$HVV_BAD_RE" || true)
+	[ -z "$_bad" ] || { hvv_dmesg_new; hvv_fail "kernel log: $_bad"; }
+	hvv_log "ok: no warnings in the kernel log"
+}
+
+hvv_loaded() { grep -q "^$1 " /proc/modules; }
+
+# hvv_insmod NAME [PARAMS...]: load one of our modules (must succeed).
+hvv_insmod() {
+	_m=$1; shift
+	hvv_run insmod "$HVV_MODDIR/$_m.ko" "$@"
+}
+hvv_rmmod() {
+	hvv_run rmmod "$1"
+	! hvv_loaded "$1" || hvv_fail "$1 still loaded after rmmod"
+}
+
+# Load hvisor_vhost on the simulator, and the simulator.
+hvv_load_sim() {
+	hvv_insmod hvisor_vhost hypervisor=sim
+	hvv_insmod hvisor_vhost_sim
+	hvv_wait_for "/dev/hvisor-vhost" 10 || hvv_fail "/dev/hvisor-vhost missing"
+}
+hvv_unload_all() {
+	for _m in hvisor_vhost_sim hvisor_vhost; do
+		if hvv_loaded "$_m"; then hvv_rmmod "$_m"; fi
+	done
+}
+
+# hvv_wait_for PATH SECONDS: wait until PATH exists.
+hvv_wait_for() {
+	_n=$(($2 * 10))
+	while [ ! -e "$1" ]; do
+		[ "$_n" -gt 0 ] || return 1
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+}
+
+# The virtio disks the guest sees now (vda vdb ...).
+hvv_vd_list() { ls /sys/block 2>/dev/null | grep '^vd' || true; }
+
+# hvv_need PROG...: skip the test when a program is missing.
+hvv_need() {
+	for _p in "$@"; do
+		command -v "$_p" >/dev/null 2>&1 || hvv_skip "$_p not in the initramfs"
+	done
+}
+
+# hvv_wait_new_vd "BEFORE" SECONDS: print the first vdX not in BEFORE (the
+# output of an earlier hvv_vd_list) once it appears, or fail.
+hvv_wait_new_vd() {
+	_n=$(($2 * 10))
+	while :; do
+		for _d in $(hvv_vd_list); do
+			case " $(echo $1) " in
+			*" $_d "*) ;;
+			*) [ -b "/dev/$_d" ] && { echo "$_d"; return 0; } ;;
+			esac
+		done
+		[ "$_n" -gt 0 ] || hvv_fail "no new virtio disk after $2 s"
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+}
+
+# hvv_dev_add ARGS...: "hvisorctl dev add ARGS", print the new device id.
+hvv_dev_add() {
+	_out=$(hvisorctl dev add "$@") || hvv_fail "hvisorctl dev add $* failed: $_out"
+	echo "$_out" >&2
+	echo "$_out" | sed -n 's/^device \([0-9][0-9]*\):.*/\1/p'
+}
+
+# hvv_modprobe NAME [PARAMS...]: load a stock module a test declared with
+# "# HVV-NEEDS-MODULES: NAME", its dependencies first; skip when absent.
+hvv_modprobe() {
+	_l=/hvv/modules.d/$1.list
+	shift
+	[ -f "$_l" ] || hvv_skip "module $(basename "$_l" .list) not in the initramfs"
+	_last=$(tail -n 1 "$_l")
+	while read -r _ko; do
+		[ "$_ko" = "$_last" ] || insmod "$_ko" 2>/dev/null || true
+	done <"$_l"
+	hvv_run insmod "$_last" "$@"
+}

@@ -1,0 +1,398 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run selftests in a QEMU guest (TCG; KVM hangs guests on these machines).
+#
+#   selftests/run.sh [--kernel stock|stock612|debug] [-v] [TEST...]
+#
+#   stock     Debian's linux-image-amd64 (6.1), modules built against
+#             Debian's 6.1 headers          (default)
+#   stock612  Debian's 6.12 image and headers
+#   debug     the cached test kernel (KASAN, lockdep, kmemleak); a kmemleak
+#             scan runs after the tests
+#   TEST      a name or number in selftests/tests/ (01-load, 01, load) or
+#             the path of a script; default: every selftests/tests/*.sh
+#   -v        stream the guest console while it runs
+#   --name N  logs in $HVV_BUILD/logs/N, verdicts tagged "N-prefix[KERNEL]"
+#             (default selftests-KERNEL)
+#   --no-kmemleak  skip the final kmemleak scan on the debug kernel
+#
+# Builds our modules for that kernel, hvisorctl and selftests/progs, packs
+# them with busybox, the stock kernel's virtio/ext4/loop/net modules and
+# the programs the tests ask for ("# HVV-NEEDS: fio mkfs.ext4") into an
+# initramfs, boots it under a hard timeout and prints one line per test:
+#   PASS|FAIL|SKIP selftests[KERNEL] TEST
+# plus "selftests[KERNEL] kernel-log", which fails when the guest did not
+# finish (crash, hang) or its kernel log has a BUG, WARNING, Oops, KASAN,
+# lockdep, hung task or soft lockup report, and on the debug kernel
+# "selftests[debug] kmemleak" (leaks of objects allocated after the tests
+# started, after a final scan). Logs go to
+# $HVV_BUILD/logs/selftests-KERNEL/. Exit status 1 on any FAIL.
+set -eu
+SELFTESTS=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tools/testing/lib.sh
+. "$SELFTESTS/../tools/testing/lib.sh"
+
+KERNEL=stock
+VERBOSE=0
+NAME=""
+NO_KMEMLEAK=0
+TESTS=()
+STOCK_MODULES="virtio virtio_ring virtio_blk virtio_net virtio_console
+crc32c_generic crc32c_intel ext4 loop tun veth bridge"
+BAD_RE='BUG:|WARNING:|Oops|KASAN|possible circular locking|inconsistent lock state|possible recursive locking|unreferenced object|blocked for more than|soft lockup|hard LOCKUP|general protection fault|Kernel panic|kernel BUG at|UBSAN:|suspicious RCU usage|cut here'
+
+usage() { sed -n '3,/^set -eu/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2; }
+
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--kernel) KERNEL=${2:?}; shift ;;
+		--kernel=*) KERNEL=${1#*=} ;;
+		-v | --verbose) VERBOSE=1 ;;
+		--name) NAME=${2:?}; shift ;;
+		--no-kmemleak) NO_KMEMLEAK=1 ;;
+		-h | --help) usage ;;
+		-*) say "unknown option $1"; usage ;;
+		*) TESTS+=("$1") ;;
+		esac
+		shift
+	done
+	case $KERNEL in stock | stock612 | debug) ;; *) die "unknown kernel $KERNEL" ;; esac
+	NAME=${NAME:-selftests-$KERNEL}
+	TAG="${NAME%%-*}[$KERNEL]"
+	WORK=$HVV_BUILD/$NAME
+	LOGS=$HVV_BUILD/logs/$NAME
+}
+
+# KDIR, IMAGE, RELEASE, MODROOT (stock modules, empty for debug), SLOW.
+pick_kernel() {
+	case $KERNEL in
+	stock) KDIR=$(hdr_61) ;;
+	stock612) KDIR=$(hdr_612) ;;
+	debug) KDIR=$(test_kernel_dir) ;;
+	esac
+	[ -n "$KDIR" ] && [ -d "$KDIR" ] || die "no kernel tree for $KERNEL (tools/testing/deps.sh, tools/testing/kernels.sh)"
+	RELEASE=$(kdir_release "$KDIR")
+	if [ "$KERNEL" = debug ]; then
+		IMAGE=$KDIR/arch/x86/boot/bzImage MODROOT="" SLOW=3 KMEMLEAK=1
+	else
+		IMAGE=/boot/vmlinuz-$RELEASE MODROOT=/lib/modules/$RELEASE SLOW=1 KMEMLEAK=0
+	fi
+	[ "$NO_KMEMLEAK" = 0 ] || KMEMLEAK=0
+	[ -r "$IMAGE" ] || die "kernel image $IMAGE missing"
+}
+
+# TEST arguments -> script paths (all tests when none given).
+resolve_tests() {
+	local t m
+	SCRIPTS=()
+	if [ ${#TESTS[@]} = 0 ]; then
+		for m in "$SELFTESTS"/tests/[0-9]*.sh; do [ -f "$m" ] && SCRIPTS+=("$m"); done
+		[ ${#SCRIPTS[@]} -gt 0 ] || die "no tests in $SELFTESTS/tests"
+		return
+	fi
+	for t in "${TESTS[@]}"; do
+		if [ -f "$t" ]; then SCRIPTS+=("$(cd "$(dirname "$t")" && pwd)/$(basename "$t")"); continue; fi
+		m=$(find "$SELFTESTS/tests" -maxdepth 1 -name "*.sh" | sort |
+			grep -E "/($t|$t-[^/]*|[0-9]+-$t)\.sh$" | head -n 1)
+		[ -n "$m" ] || die "no test matches '$t'"
+		SCRIPTS+=("$m")
+	done
+}
+
+build_modules() {
+	local dir=$HVV_BUILD/mod-$KERNEL
+	copy_tree "$dir"
+	logged "$LOGS/build-modules.log" make -C "$KDIR" M="$dir" -j"$HVV_JOBS" modules ||
+		return 1
+	MODDIR=$dir/drivers/hvisor
+}
+
+# hvisorctl and selftests/progs/*.c (static, so they need no libraries).
+build_tools() {
+	local dir=$HVV_BUILD/tools src out
+	copy_tree "$dir"
+	HVISORCTL=""
+	if [ -f "$dir/tools/hvisorctl/Makefile" ]; then
+		logged "$LOGS/build-hvisorctl.log" make -C "$dir/tools/hvisorctl" \
+			LDFLAGS=-static hvisorctl || return 1
+		HVISORCTL=$dir/tools/hvisorctl/hvisorctl
+	else
+		say "selftests: tools/hvisorctl/Makefile missing, no hvisorctl in the guest"
+	fi
+	mkdir -p "$dir/progs"
+	for src in "$SELFTESTS"/progs/*.c; do
+		[ -f "$src" ] || continue
+		out=$dir/progs/$(basename "$src" .c)
+		logged "$LOGS/build-progs.log" gcc -static -O2 -Wall -Wextra -Werror \
+			-I"$HVV_ROOT/uapi" -o "$out" "$src" || return 1
+	done
+	PROGS=$dir/progs
+}
+
+# Copy a binary and the shared libraries ldd finds, at their own paths.
+stage_bin() {
+	local bin=$1 lib
+	cp -L "$bin" "$STAGE/hvv/bin/"
+	for lib in $(ldd "$bin" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+		[ -e "$STAGE$lib" ] && continue
+		mkdir -p "$STAGE$(dirname "$lib")"
+		cp -L "$lib" "$STAGE$lib"
+	done
+}
+
+# The stock modules and their dependencies in load order, per kmod.
+stage_stock_modules() {
+	local name line ko dst
+	[ -n "$MODROOT" ] || return 0
+	: >"$STAGE/hvv/stock-modules.list"
+	for name in $STOCK_MODULES; do
+		modprobe -S "$RELEASE" --show-depends "$name" 2>/dev/null || true
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r line; do
+		ko=${line%.xz}
+		dst=$STAGE$ko
+		mkdir -p "$(dirname "$dst")"
+		case $line in
+		*.xz) xz -dc "$line" >"$dst" ;;
+		*) cp "$line" "$dst" ;;
+		esac
+		echo "$ko" >>"$STAGE/hvv/stock-modules.list"
+	done
+}
+
+# Stock modules the selected tests load themselves ("# HVV-NEEDS-MODULES:
+# brd"): /hvv/modules.d/NAME.list holds its dependencies, then itself.
+stage_extra_modules() {
+	local name line ko
+	[ -n "$MODROOT" ] || return 0
+	mkdir -p "$STAGE/hvv/modules.d"
+	for name in $(sed -n 's/^# HVV-NEEDS-MODULES: *//p' "${SCRIPTS[@]}" | tr ' ' '\n' | sort -u); do
+		modprobe -S "$RELEASE" --show-depends "$name" 2>/dev/null |
+			awk '$1 == "insmod" { print $2 }' | while read -r line; do
+			ko=${line%.xz}
+			mkdir -p "$(dirname "$STAGE$ko")"
+			case $line in
+			*.xz) xz -dc "$line" >"$STAGE$ko" ;;
+			*) cp "$line" "$STAGE$ko" ;;
+			esac
+			echo "$ko" >>"$STAGE/hvv/modules.d/$name.list"
+		done
+	done
+}
+
+# Programs the selected tests ask for with "# HVV-NEEDS: prog...".
+needed_programs() {
+	sed -n 's/^# HVV-NEEDS: *//p' "${SCRIPTS[@]}" | tr ' ' '\n' | sort -u | grep . || true
+}
+
+stage_initramfs() {
+	local s p name
+	STAGE=$WORK/stage
+	rm -rf "$STAGE"
+	mkdir -p "$STAGE"/{bin,hvv/bin,hvv/tests,hvv/modules}
+	cp /bin/busybox "$STAGE/bin/busybox"
+	cp "$SELFTESTS/init.sh" "$STAGE/init"
+	cp "$SELFTESTS/lib.sh" "$STAGE/hvv/lib.sh"
+	chmod 755 "$STAGE/init"
+	cp "$MODDIR"/*.ko "$STAGE/hvv/modules/"
+	[ -z "$HVISORCTL" ] || stage_bin "$HVISORCTL"
+	for p in "$PROGS"/*; do [ -f "$p" ] && cp "$p" "$STAGE/hvv/bin/"; done
+	for p in $(needed_programs); do
+		command -v "$p" >/dev/null || die "program $p (HVV-NEEDS) not installed"
+		stage_bin "$(command -v "$p")"
+	done
+	stage_stock_modules
+	stage_extra_modules
+	: >"$STAGE/hvv/tests.list"
+	for s in "${SCRIPTS[@]}"; do
+		name=$(basename "$s" .sh)
+		cp "$s" "$STAGE/hvv/tests/$name.sh"
+		echo "$name" >>"$STAGE/hvv/tests.list"
+	done
+	printf 'HVV_KERNEL=%s\nHVV_SLOW=%s\nHVV_KMEMLEAK=%s\nHVV_BENCH_RUNTIME=%s\n' \
+		"$KERNEL" "$SLOW" "$KMEMLEAK" "${HVV_BENCH_RUNTIME:-10}" >"$STAGE/hvv/env"
+	(cd "$STAGE" && find . | cpio -o -H newc --quiet) >"$WORK/initramfs.cpio"
+}
+
+# Seconds before the guest is killed: boot + each test's HVV-TIMEOUT.
+time_limit() {
+	local s t total=90
+	for s in "${SCRIPTS[@]}"; do
+		t=$(sed -n 's/^# HVV-TIMEOUT: *\([0-9]*\).*/\1/p' "$s")
+		total=$((total + ${t:-120}))
+	done
+	echo $((total * SLOW))
+}
+
+QEMU_PID=""
+TAIL_PID=""
+cleanup() {
+	[ -z "$QEMU_PID" ] || kill -KILL "$QEMU_PID" 2>/dev/null || true
+	[ -z "$TAIL_PID" ] || kill "$TAIL_PID" 2>/dev/null || true
+}
+
+# Wait for QEMU to end. Kill it at the time limit, when the guest printed
+# nothing for HVV_IDLE_LIMIT seconds (300, doubled on the debug kernel: a
+# hung kernel), or 20 s after HVV-DONE if it does not end by itself.
+watch_guest() {
+	local limit=$1 waited=0 done_at="" idle=0 size last=-1 idle_limit
+	idle_limit=${HVV_IDLE_LIMIT:-$((SLOW > 1 ? 600 : 300))}
+	while kill -0 "$QEMU_PID" 2>/dev/null; do
+		if [ -z "$done_at" ] && grep -q HVV-DONE "$LOGS/results.log"; then
+			done_at=$waited
+		fi
+		size=$(cat "$LOGS/console.log" "$LOGS/results.log" "$LOGS/dmesg.log" | wc -c)
+		if [ "$size" = "$last" ]; then idle=$((idle + 1)); else idle=0; last=$size; fi
+		if [ "$waited" -ge "$limit" ]; then
+			say "selftests: guest still running after ${limit}s: killed"
+			break
+		fi
+		if [ "$idle" -ge "$idle_limit" ]; then
+			say "selftests: guest silent for ${idle_limit}s: killed"
+			break
+		fi
+		if [ -n "$done_at" ] && [ $((waited - done_at)) -ge 20 ]; then
+			say "selftests: guest did not power off after HVV-DONE: killed"
+			break
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	kill -KILL "$QEMU_PID" 2>/dev/null || true
+	wait "$QEMU_PID" 2>/dev/null || true
+	QEMU_PID=""
+}
+
+boot_guest() {
+	local limit
+	limit=$(time_limit)
+	: >"$LOGS/console.log"
+	: >"$LOGS/results.log"
+	: >"$LOGS/dmesg.log"
+	say "selftests: booting $KERNEL ($RELEASE) with ${#SCRIPTS[@]} test(s), limit ${limit}s, logs in $LOGS"
+	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
+		-nodefaults -no-user-config -display none -monitor none -no-reboot \
+		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=7 mitigations=off rdinit=/init" \
+		-serial "file:$LOGS/console.log" -serial "file:$LOGS/results.log" \
+		-serial "file:$LOGS/dmesg.log" </dev/null >"$LOGS/qemu.log" 2>&1 &
+	QEMU_PID=$!
+	if [ "$VERBOSE" = 1 ]; then
+		# The console from the first test on; ends when QEMU does.
+		tail -n +1 --pid="$QEMU_PID" -f "$LOGS/console.log" |
+			awk '{ sub(/\r$/, "") } /^HVV-BEGIN/ { on = 1 } on { print; fflush() }' >&2 &
+		TAIL_PID=$!
+	fi
+	watch_guest "$limit"
+	if [ -n "$TAIL_PID" ]; then
+		wait "$TAIL_PID" 2>/dev/null || true
+		TAIL_PID=""
+	fi
+	tr -d '\r' <"$LOGS/results.log" >"$LOGS/results.txt"
+}
+
+# Per-test console excerpts: from "HVV-BEGIN t" to "HVV-RESULT t".
+split_logs() {
+	local s name
+	for s in "${SCRIPTS[@]}"; do
+		name=$(basename "$s" .sh)
+		tr -d '\r' <"$LOGS/console.log" | awk -v t="$name" '
+			$0 == "HVV-BEGIN " t { on = 1 }
+			on { print }
+			on && index($0, "HVV-RESULT " t " ") == 1 { exit }' >"$LOGS/$name.log"
+	done
+}
+
+# Kernel-style lines of the console plus the final dmesg dump (without
+# the kmemleak report, judged on its own).
+kernel_problems() {
+	{
+		tr -d '\r' <"$LOGS/console.log" | grep -E '^\[ *[0-9]+\.[0-9]+\]' || true
+		tr -d '\r' <"$LOGS/dmesg.log" |
+			sed '/^HVV-KMEMLEAK-BEGIN/,/^HVV-KMEMLEAK-END/d'
+	} | grep -E "$BAD_RE" | sort -u || true
+}
+
+# kmemleak objects allocated after the tests started, into kmemleak.log.
+# Jiffies start at INITIAL_JIFFIES = 2^32 - 300 * HZ; one second of margin
+# keeps objects allocated just before the start.
+kmemleak_leaks() {
+	local hz
+	hz=$(sed -n 's/^CONFIG_HZ=//p' "$KDIR/.config")
+	tr -d '\r' <"$LOGS/dmesg.log" | awk -v hz="${hz:-250}" '
+		/^HVV-TESTS-START-UPTIME / { start = 4294967296 - 300 * hz + ($2 - 1) * hz }
+		/^HVV-KMEMLEAK-BEGIN/ { on = 1; next }
+		/^HVV-KMEMLEAK-END/ { flush(); on = 0 }
+		function flush() { if (blk != "" && (j == "" || j + 0 >= start)) { printf "%s", blk; n++ } blk = ""; j = "" }
+		on && /^unreferenced object/ { flush(); blk = $0 "\n"; next }
+		on && blk != "" {
+			blk = blk $0 "\n"
+			if (match($0, /jiffies [0-9]+/)) j = substr($0, RSTART + 8, RLENGTH - 8)
+		}
+		END { flush() }' >"$LOGS/kmemleak.log"
+	grep -c '^unreferenced object' "$LOGS/kmemleak.log" || true
+}
+
+kmemleak_verdict() {
+	local n
+	[ "$KMEMLEAK" = 1 ] || return 0
+	if ! grep -q '^HVV-KMEMLEAK-END' "$LOGS/dmesg.log"; then
+		result FAIL "$TAG kmemleak" "no kmemleak report from the guest; log $LOGS/dmesg.log"
+		return 1
+	fi
+	n=$(kmemleak_leaks)
+	if [ "$n" != 0 ]; then
+		result FAIL "$TAG kmemleak" "$n leak(s); log $LOGS/kmemleak.log"
+		head -n 30 "$LOGS/kmemleak.log" | sed 's/^/    /' >&2
+		return 1
+	fi
+	result PASS "$TAG kmemleak"
+}
+
+verdicts() {
+	local s name line v fails=0 problems
+	for s in "${SCRIPTS[@]}"; do
+		name=$(basename "$s" .sh)
+		line=$(grep -E "^HVV-RESULT $name " "$LOGS/results.txt" | tail -n 1 || true)
+		v=$(echo "$line" | cut -d' ' -f3)
+		case $v in
+		PASS | SKIP) result "$v" "$TAG $name" ;;
+		FAIL) result FAIL "$TAG $name" "$(echo "$line" | cut -d' ' -f4-); log $LOGS/$name.log"; fails=1 ;;
+		*) result FAIL "$TAG $name" "no result: guest crashed or hung; log $LOGS/console.log"; fails=1 ;;
+		esac
+	done
+	problems=$(kernel_problems)
+	if ! grep -qx HVV-DONE "$LOGS/results.txt"; then
+		result FAIL "$TAG kernel-log" "no HVV-DONE: guest crashed, hung or timed out; log $LOGS/console.log"
+		fails=1
+	elif [ -n "$problems" ]; then
+		result FAIL "$TAG kernel-log" "$(echo "$problems" | wc -l) report(s); log $LOGS/console.log"
+		echo "$problems" | head -n 20 | sed 's/^/    /' >&2
+		fails=1
+	else
+		result PASS "$TAG kernel-log"
+	fi
+	kmemleak_verdict || fails=1
+	return $fails
+}
+
+main() {
+	parse_args "$@"
+	pick_kernel
+	resolve_tests
+	rm -rf "$LOGS"
+	mkdir -p "$WORK" "$LOGS"
+	if ! build_modules || ! build_tools; then
+		result FAIL "$TAG build" "log in $LOGS"
+		exit 1
+	fi
+	stage_initramfs
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	boot_guest
+	split_logs
+	verdicts
+}
+
+main "$@"

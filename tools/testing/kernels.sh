@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Cached kernel trees under $HVV_CACHE (default ~/.cache/hvisor-vhost):
+#
+#   src-VER/                 linux-source-6.1 VER, extracted, never built in
+#   x86_64-test-VER-SHA/     the test kernel: test-kernel.config applied as
+#                            .config + olddefconfig, full build (bzImage,
+#                            modules); SHA = sha256 of the config fragment
+#   arm64-VER-SHA/           defconfig + modules_prepare with
+#   riscv-VER-SHA/           Debian's cross compilers; SHA = compiler version
+#
+# Every entry is built in $HVV_CACHE/.tmp-* and renamed into place when
+# complete; an interrupted build leaves only a .tmp-* that the next run
+# removes. A lock keeps two runs from building at once.
+#
+#   kernels.sh [src|test|arm64|riscv|all]...   build what is missing
+#   kernels.sh path src|test|arm64|riscv       print an entry's path
+set -eu
+# shellcheck source=tools/testing/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+LOGDIR=$HVV_BUILD/logs
+
+lock_cache() {
+	mkdir -p "$HVV_CACHE"
+	exec 9>"$HVV_CACHE/.lock"
+	if ! flock -n 9; then
+		say "kernels: waiting for another run to release $HVV_CACHE/.lock"
+		flock 9
+	fi
+	# Holding the lock, no one else is building: leftovers are stale.
+	rm -rf "$HVV_CACHE"/.tmp-*
+}
+
+ensure_src() {
+	local dst tmp
+	dst=$(src_dir)
+	[ -d "$dst" ] && return 0
+	[ -r "$HVV_SRC_TAR" ] || die "$HVV_SRC_TAR missing (run tools/testing/deps.sh)"
+	say "kernels: extracting $HVV_SRC_TAR"
+	tmp=$(mktemp -d "$HVV_CACHE/.tmp-src.XXXXXX")
+	tar -xf "$HVV_SRC_TAR" -C "$tmp"
+	mv "$tmp/linux-source-6.1" "$dst"
+	rmdir "$tmp"
+}
+
+# Every CONFIG_ line of the fragment must survive olddefconfig (like
+# kunit.py's check): a dropped option means a missing dependency.
+check_fragment() {
+	local frag=$1 cfg=$2 line name bad=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=n)
+			name=${line%=n}
+			if grep -q "^$name=" "$cfg"; then
+				say "kernels: $name is set although the fragment says n"
+				bad=1
+			fi ;;
+		CONFIG_*)
+			if ! grep -qxF "$line" "$cfg"; then
+				say "kernels: $line did not survive olddefconfig"
+				bad=1
+			fi ;;
+		esac
+	done <"$frag"
+	return $bad
+}
+
+ensure_test() {
+	local dst tmp src frag
+	dst=$(test_kernel_dir)
+	[ -f "$dst/arch/x86/boot/bzImage" ] && return 0
+	ensure_src
+	src=$(src_dir)
+	frag=$(test_kernel_cfg)
+	tmp=$(mktemp -d "$HVV_CACHE/.tmp-x86_64-test.XXXXXX")
+	say "kernels: building the x86_64 test kernel (~11 min on 2 cores), log $LOGDIR/kernel-test.log"
+	cp "$frag" "$tmp/.config"
+	logged "$LOGDIR/kernel-test.log" make -C "$src" O="$tmp" olddefconfig
+	check_fragment "$frag" "$tmp/.config" || die "test-kernel.config does not apply"
+	logged "$LOGDIR/kernel-test.log" make -C "$src" O="$tmp" -j"$HVV_JOBS" \
+		bzImage modules
+	mv "$tmp" "$dst"
+}
+
+ensure_cross() {
+	local arch=$1 dst tmp src cross
+	dst=$(cross_dir "$arch")
+	[ -f "$dst/scripts/mod/modpost" ] && return 0
+	ensure_src
+	src=$(src_dir)
+	cross=$(cross_prefix "$arch")
+	command -v "${cross}gcc" >/dev/null || die "${cross}gcc missing (run tools/testing/deps.sh)"
+	tmp=$(mktemp -d "$HVV_CACHE/.tmp-$arch.XXXXXX")
+	say "kernels: preparing the $arch tree, log $LOGDIR/kernel-$arch.log"
+	logged "$LOGDIR/kernel-$arch.log" make -C "$src" O="$tmp" ARCH="$arch" \
+		CROSS_COMPILE="$cross" defconfig
+	logged "$LOGDIR/kernel-$arch.log" make -C "$src" O="$tmp" ARCH="$arch" \
+		CROSS_COMPILE="$cross" -j"$HVV_JOBS" modules_prepare
+	mv "$tmp" "$dst"
+}
+
+entry_path() {
+	case $1 in
+	src) src_dir ;;
+	test) test_kernel_dir ;;
+	arm64 | riscv) cross_dir "$1" ;;
+	*) die "unknown cache entry $1" ;;
+	esac
+}
+
+main() {
+	local what
+	if [ "${1:-}" = path ]; then
+		entry_path "${2:?usage: kernels.sh path src|test|arm64|riscv}"
+		return
+	fi
+	[ $# -gt 0 ] || set -- all
+	lock_cache
+	for what in "$@"; do
+		case $what in
+		src) ensure_src ;;
+		test) ensure_test ;;
+		arm64 | riscv) ensure_cross "$what" ;;
+		all) ensure_src; ensure_cross arm64; ensure_cross riscv; ensure_test ;;
+		*) die "unknown cache entry $what" ;;
+		esac
+	done
+}
+
+main "$@"

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make test: every test, in order:
+#   1. tools/testing/deps.sh      Debian packages (installs them as root)
+#   2. tools/testing/kernels.sh   cached kernel trees (test kernel: ~11 min
+#                                 the first time, then nothing)
+#   3. tools/testing/check-build.sh   W=1/sparse/cross builds, checkpatch
+#   4. tools/testing/kunit.sh     KUnit suites on the test kernel
+#   5. selftests/run.sh --kernel stock|debug|stock612
+# Each check, suite and selftest prints "PASS|FAIL|SKIP name"; the last line
+# is "N passed, N failed" (", N skipped" when some were). Exit status 1 on
+# any failure. The whole output is also in $HVV_BUILD/logs/run-tests.log.
+set -eu
+# shellcheck source=tools/testing/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+LOG=$HVV_BUILD/logs/run-tests.log
+T0=$(date +%s)
+
+# phase NAME CMD...: run CMD, its output also into the log; a failing
+# command that printed no FAIL line gets one (so nothing fails silently).
+phase() {
+	local name=$1 t rc=0 before
+	shift
+	t=$(date +%s)
+	before=$(grep -c '^FAIL ' "$LOG" || true)
+	say "==== $name"
+	"$@" 2>&1 | tee -a "$LOG" || true
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] && [ "$(grep -c '^FAIL ' "$LOG" || true)" = "$before" ]; then
+		result FAIL "$name" "exit status $rc" | tee -a "$LOG"
+	fi
+	say "==== $name: $(($(date +%s) - t))s"
+	return "$rc"
+}
+
+summary() {
+	local pass fail skip
+	pass=$(grep -c '^PASS ' "$LOG" || true)
+	fail=$(grep -c '^FAIL ' "$LOG" || true)
+	skip=$(grep -c '^SKIP ' "$LOG" || true)
+	say "==== total $(($(date +%s) - T0))s; log $LOG"
+	if [ "$fail" != 0 ]; then
+		say "failed:"
+		grep '^FAIL ' "$LOG" | sed 's/^/  /' >&2
+	fi
+	if [ "$skip" != 0 ]; then
+		echo "$pass passed, $fail failed, $skip skipped"
+	else
+		echo "$pass passed, $fail failed"
+	fi
+	[ "$fail" = 0 ] && [ "$pass" != 0 ]
+}
+
+main() {
+	local here=$HVV_ROOT/tools/testing st=$HVV_ROOT/selftests
+	mkdir -p "$(dirname "$LOG")"
+	: >"$LOG"
+	if ! phase deps "$here/deps.sh" || ! phase kernels "$here/kernels.sh" all; then
+		summary
+		return 1
+	fi
+	phase check "$here/check-build.sh" || true
+	phase kunit "$here/kunit.sh" || true
+	phase selftests-stock "$st/run.sh" --kernel stock || true
+	phase selftests-debug "$st/run.sh" --kernel debug || true
+	phase selftests-stock612 "$st/run.sh" --kernel stock612 || true
+	summary
+}
+
+main "$@"
