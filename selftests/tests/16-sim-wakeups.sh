@@ -5,6 +5,8 @@
 # another CPU, irq_work on the same CPU, a direct call) serves the disk
 # correctly; and when wakeups are lost (as hvisor's missing barrier allows)
 # the backend's periodic safety net still gets every request answered.
+# The simulator checks that root answers exactly the accesses that wait
+# (never a posted QueueNotify), each once.
 # HVV-TIMEOUT: 300
 . /hvv/lib.sh
 
@@ -26,6 +28,12 @@ roundtrip() {
 	hvv_assert_eq "$*: image" "$(sha256sum /tmp/w.img | cut -d' ' -f1)" "$want"
 	status=$(hvisorctl status)
 	hvv_run hvisorctl dev del "$id"
+	# Root answers exactly the accesses that wait, each once, in time.
+	grep -q ' /sys/kernel/debug ' /proc/mounts ||
+		mount -t debugfs none /sys/kernel/debug
+	st=$(cat /sys/kernel/debug/hvisor_vhost_sim/stats)
+	hvv_assert_match "$*: no spurious answer" "$st" '^spurious_answers +0$'
+	hvv_assert_match "$*: no timed-out access" "$st" '^timeouts +0$'
 }
 
 for mode in remote local direct; do

@@ -106,6 +106,8 @@ enum sim_wake_mode {
  * @results: result ring entries drained
  * @guest_irqs: interrupts raised on a simulated guest device
  * @stray_irqs: result entries matching no simulated guest device
+ * @spurious_answers: cfg_flags moves nobody waited for (root must answer
+ *	exactly the requests with need_interrupt == 0, each once)
  */
 struct sim_hv_stats {
 	atomic64_t requests;
@@ -123,6 +125,7 @@ struct sim_hv_stats {
 	atomic64_t results;
 	atomic64_t guest_irqs;
 	atomic64_t stray_irqs;
+	atomic64_t spurious_answers;
 };
 
 /**
@@ -140,6 +143,8 @@ struct sim_hv_stats {
  *	never be taken for the answer to a later access on that slot
  * @stuck_flag: cfg_flags value of a stuck slot when it timed out; written
  *	before the @stuck bit is set
+ * @seen_flag: cfg_flags value each slot showed when its last access was
+ *	answered; written by the slot's owner only
  * @mode: wakeup delivery (module parameter "wakeup")
  * @wake_seq: wakeups requested, for lose_wakeup_every
  * @wake_work: local wakeup delivery (irq_work on this CPU)
@@ -156,6 +161,7 @@ static struct sim_hv {
 	unsigned long slots;
 	unsigned long stuck;
 	u64 stuck_flag[SIM_NR_SLOTS_CPU];
+	u64 seen_flag[SIM_NR_SLOTS_CPU];
 	enum sim_wake_mode mode;
 	atomic_t wake_seq;
 	struct irq_work wake_work;
@@ -388,6 +394,7 @@ static bool sim_hv_reclaim_stuck(struct hvisor_virtio_bridge *br)
 			continue;
 		if (!test_and_clear_bit(slot, &sim.stuck))
 			continue;
+		sim.seen_flag[slot] = READ_ONCE(br->cfg_flags[slot]);
 		clear_bit_unlock(slot, &sim.slots);
 		atomic64_inc(&sim.stats.slots_reclaimed);
 		any = true;
@@ -446,6 +453,14 @@ static bool sim_hv_wait_answer(struct hvisor_virtio_bridge *br,
 	return true;
 }
 
+/* Root answered something on @slot that nobody was waiting for. */
+static void sim_hv_spurious(unsigned int slot, u64 seen, u64 now)
+{
+	atomic64_inc(&sim.stats.spurious_answers);
+	pr_err_ratelimited("cfg_flags[%u] moved from %llu to %llu: an answer nobody waited for\n",
+			   slot, seen, now);
+}
+
 static u64 sim_hv_all_ones(u32 size)
 {
 	return size >= 8 ? U64_MAX : (1ULL << (size * 8)) - 1;
@@ -465,7 +480,10 @@ static bool sim_hv_access_wait(struct hvisor_virtio_bridge *br,
 	req->src_cpu = slot;
 	/* Ordered before the request is published by the release there. */
 	old = READ_ONCE(br->cfg_flags[slot]);
+	if (old != sim.seen_flag[slot])
+		sim_hv_spurious(slot, sim.seen_flag[slot], old);
 	if (!sim_hv_queue(br, req, w)) {
+		sim.seen_flag[slot] = old;
 		clear_bit_unlock(slot, &sim.slots);
 		return false;
 	}
@@ -475,6 +493,9 @@ static bool sim_hv_access_wait(struct hvisor_virtio_bridge *br,
 	}
 	if (!req->is_write)
 		*value = READ_ONCE(br->cfg_values[slot]);
+	sim.seen_flag[slot] = READ_ONCE(br->cfg_flags[slot]);
+	if (sim.seen_flag[slot] != old + 1)
+		sim_hv_spurious(slot, old + 1, sim.seen_flag[slot]);
 	/* Release: our cfg_values load is done before the slot is reused. */
 	clear_bit_unlock(slot, &sim.slots);
 	return true;
@@ -590,6 +611,7 @@ int sim_hv_init_virtio(struct hvisor_virtio_bridge *bridge)
 {
 	sim.slots = 0;
 	sim.stuck = 0;
+	memset(sim.seen_flag, 0, sizeof(sim.seen_flag));
 	WRITE_ONCE(sim.bridge, bridge);
 	return 0;
 }
@@ -648,6 +670,7 @@ static int sim_hv_stats_show(struct seq_file *m, void *unused)
 		{ "results", &st->results },
 		{ "guest_irqs", &st->guest_irqs },
 		{ "stray_irqs", &st->stray_irqs },
+		{ "spurious_answers", &st->spurious_answers },
 	};
 	unsigned int i;
 
