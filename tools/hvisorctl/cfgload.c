@@ -152,7 +152,8 @@ static bool skip_dev(struct loader *l, const struct cfg_zone *z,
 			l->file, d->line, z->id, idx, d->type_name);
 	} else {
 		if (d->len != REGION_SIZE)
-			hv_warn("%s: line %u: zone %u device %zu: \"len\" 0x%" PRIx64 ": hvisor_vhost devices use 0x200 bytes",
+			hv_warn("%s: line %u: zone %u device %zu: \"len\" 0x%" PRIx64
+				": hvisor_vhost devices use 0x200 bytes",
 				l->file, d->line, z->id, idx, d->len);
 		return false;
 	}

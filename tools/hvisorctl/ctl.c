@@ -89,6 +89,21 @@ int ctl_open(struct hvisor_vhost_status *st)
 	return fd;
 }
 
+/*
+ * Messages too long to share a line with code, kept whole so that a user
+ * can grep for them.
+ */
+enum ctl_long_msg { MSG_DEV_NOSPC, MSG_DEV_INVAL, MSG_ZONE_MEM_INVAL };
+
+static const char *const ctl_long_msgs[] = {
+	[MSG_DEV_NOSPC] =
+		"no room for another device (automatic slots used up, or the zone's device limit reached; see dmesg)",
+	[MSG_DEV_INVAL] =
+		"invalid device configuration (addr a non-zero multiple of 0x200 with a non-zero irq, or neither outside the simulator; queue size a power of two; see dmesg)",
+	[MSG_ZONE_MEM_INVAL] =
+		"invalid region: addresses and size must be page aligned and the memory must be reserved for the zone, not root's RAM (see dmesg)",
+};
+
 static const char *ctl_strerror_dev_add(int err)
 {
 	switch (err) {
@@ -104,11 +119,11 @@ static const char *ctl_strerror_dev_add(int err)
 	case EBADF:
 		return "the image cannot back a disk (a regular file or a block device is needed)";
 	case ENOSPC:
-		return "no room for another device (automatic slots used up, or the zone's device limit reached; see dmesg)";
+		return ctl_long_msgs[MSG_DEV_NOSPC];
 	case EBUSY:
 		return "the backing storage is busy";
 	case EINVAL:
-		return "invalid device configuration (addr a non-zero multiple of 0x200 with a non-zero irq, or neither outside the simulator; queue size a power of two; see dmesg)";
+		return ctl_long_msgs[MSG_DEV_INVAL];
 	}
 	return NULL;
 }
@@ -127,7 +142,7 @@ static const char *ctl_strerror_zone(enum ctl_op op, int err)
 		return "the region overlaps one already registered";
 	case EINVAL:
 		return op == CTL_ZONE_MEM ?
-		       "invalid region: addresses and size must be page aligned and the memory must be reserved for the zone, not root's RAM (see dmesg)" :
+		       ctl_long_msgs[MSG_ZONE_MEM_INVAL] :
 		       "invalid zone (guest zones start at 1)";
 	}
 	return NULL;

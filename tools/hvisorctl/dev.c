@@ -138,16 +138,17 @@ enum {
 	OPT_SERIAL, OPT_MAC, OPT_IFNAME, OPT_TAP, OPT_MTU, OPT_LOGSIZE,
 };
 
-#define COMMON_OPTS \
-	{ "zone", required_argument, NULL, OPT_ZONE }, \
-	{ "addr", required_argument, NULL, OPT_ADDR }, \
-	{ "irq", required_argument, NULL, OPT_IRQ }, \
-	{ "queue-size", required_argument, NULL, OPT_QSIZE }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "help", no_argument, NULL, 'h' }
-
+/*
+ * Every type's table starts with the same six common options (--zone,
+ * --addr, --irq, --queue-size, --quiet, --help).
+ */
 static const struct option blk_opts[] = {
-	COMMON_OPTS,
+	{ "zone", required_argument, NULL, OPT_ZONE },
+	{ "addr", required_argument, NULL, OPT_ADDR },
+	{ "irq", required_argument, NULL, OPT_IRQ },
+	{ "queue-size", required_argument, NULL, OPT_QSIZE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
 	{ "ro", no_argument, NULL, OPT_RO },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "queues", required_argument, NULL, OPT_QUEUES },
@@ -155,7 +156,12 @@ static const struct option blk_opts[] = {
 };
 
 static const struct option net_opts[] = {
-	COMMON_OPTS,
+	{ "zone", required_argument, NULL, OPT_ZONE },
+	{ "addr", required_argument, NULL, OPT_ADDR },
+	{ "irq", required_argument, NULL, OPT_IRQ },
+	{ "queue-size", required_argument, NULL, OPT_QSIZE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "ifname", required_argument, NULL, OPT_IFNAME },
 	{ "tap", required_argument, NULL, OPT_TAP },
@@ -165,7 +171,12 @@ static const struct option net_opts[] = {
 };
 
 static const struct option console_opts[] = {
-	COMMON_OPTS,
+	{ "zone", required_argument, NULL, OPT_ZONE },
+	{ "addr", required_argument, NULL, OPT_ADDR },
+	{ "irq", required_argument, NULL, OPT_IRQ },
+	{ "queue-size", required_argument, NULL, OPT_QSIZE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
 	{ "log-size", required_argument, NULL, OPT_LOGSIZE },
 	{ NULL, 0, NULL, 0 },
 };
@@ -349,7 +360,8 @@ static int dev_add_type(int argc, char **argv, uint32_t type,
 	if (!want_args(argc, argv, blk ? 1 : 0, "IMAGE"))
 		return EXIT_USAGE;
 	if (a.has_addr != a.has_irq)
-		return usage_error(argv[0], "--addr and --irq go together (give both, or neither for automatic placement)");
+		return usage_error(argv[0],
+				   "--addr and --irq go together (give both, or neither for automatic placement)");
 	if (blk) {
 		image = argv[optind];
 		a.cfg.backing_fd = image_open(image,

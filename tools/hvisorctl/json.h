@@ -64,8 +64,10 @@ struct json_value {
 	unsigned int line;	/* where the value starts, from 1 */
 	union {
 		bool boolean;
-		/* STRING: the decoded text (never holds a NUL);
-		 * NUMBER: the literal as written, e.g. "-1.5e3" */
+		/*
+		 * STRING: the decoded text (never holds a NUL);
+		 * NUMBER: the literal as written, e.g. "-1.5e3"
+		 */
 		char *str;
 		struct {
 			struct json_value **items;

@@ -315,7 +315,8 @@ static struct json_value *jp_number(struct json_parser *jp)
 	}
 	return v;
 bad:
-	jp_error(jp, "malformed number (hex and octal numbers must be quoted strings, e.g. \"0x200\")");
+	jp_error(jp,
+		 "malformed number (hex and octal numbers must be quoted strings, e.g. \"0x200\")");
 	return NULL;
 }
 
@@ -416,7 +417,7 @@ static bool jp_member(struct json_parser *jp, struct json_value *v,
 	}
 	jp->p++;
 	m->value = jp_value(jp);
-	return m->value != NULL;
+	return m->value;
 }
 
 static struct json_value *jp_object(struct json_parser *jp)

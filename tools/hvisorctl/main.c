@@ -36,7 +36,8 @@ static const char main_help[] =
 static int cmd_version(int argc, char **argv)
 {
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		return print_help("Usage: hvisorctl version\n\nPrint hvisorctl's version and the ioctl ABI version it speaks.\n");
+		return print_help("Usage: hvisorctl version\n\n"
+				  "Print hvisorctl's version and the ioctl ABI version it speaks.\n");
 	if (argc > 1)
 		return usage_error(argv[0], "unexpected argument '%s'", argv[1]);
 	printf("hvisorctl %s (hvisor-vhost ABI %u)\n", HVISORCTL_VERSION,

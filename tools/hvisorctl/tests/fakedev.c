@@ -94,7 +94,7 @@ static void fake_init(void)
 	}
 }
 
-/* Injected failure for this op, or 0. */
+/* Injected failure for this op as a negative errno, or 0. */
 static int injected(int op)
 {
 	const char *f = getenv("FAKE_FAIL");
@@ -106,7 +106,7 @@ static int injected(int op)
 		return 0;
 	if (strcmp(name, op_names[op]) || (unsigned int)nth != op_count[op])
 		return 0;
-	return err;
+	return -err;
 }
 
 static bool zone_known(uint32_t id)
@@ -143,7 +143,7 @@ static int fake_zone_mem(const struct hvisor_vhost_zone_mem *m)
 	      (unsigned long long)m->zone0_ipa, (unsigned long long)m->zonex_ipa,
 	      (unsigned long long)m->size);
 	if (!m->zone_id || !m->size || m->flags || (m->size & 0xfff))
-		return EINVAL;
+		return -EINVAL;
 	if (!zone_known(m->zone_id) && nr_zones < MAX_ZONES)
 		zones[nr_zones++] = m->zone_id;
 	return 0;
@@ -155,12 +155,12 @@ static int fake_zone(int op, const struct hvisor_vhost_zone *z)
 
 	trace("%s zone=%u", op_names[op], z->zone_id);
 	if (!zone_known(z->zone_id))
-		return ENOENT;
+		return -ENOENT;
 	if (op == OP_ZONE_RESET)
 		return 0;
 	for (i = 0; i < nr_devs; i++)
 		if (devs[i].zone_id == z->zone_id)
-			return EBUSY;
+			return -EBUSY;
 	for (i = 0; i < nr_zones; i++)
 		if (zones[i] == z->zone_id)
 			zones[i] = zones[--nr_zones];
@@ -172,7 +172,7 @@ static int fake_place(struct hvisor_vhost_dev_config *c)
 	unsigned int i, n;
 
 	if (!c->addr != !c->irq || c->addr % 0x200)
-		return EINVAL;
+		return -EINVAL;
 	for (n = 0; !c->addr; n++) {
 		c->addr = 0x10000000 + n * 0x200ull;
 		c->irq = 32 + n;
@@ -182,7 +182,7 @@ static int fake_place(struct hvisor_vhost_dev_config *c)
 	}
 	for (i = 0; i < nr_devs; i++)
 		if (devs[i].zone_id == c->zone_id && devs[i].addr == c->addr)
-			return EEXIST;
+			return -EEXIST;
 	return 0;
 }
 
@@ -193,9 +193,9 @@ static int fake_backing(const struct hvisor_vhost_dev_config *c, char *name)
 	ssize_t n;
 
 	if (c->type != HVISOR_VHOST_DEV_BLK)
-		return c->backing_fd == -1 ? 0 : EINVAL;
+		return c->backing_fd == -1 ? 0 : -EINVAL;
 	if (fstat(c->backing_fd, &st) || !S_ISREG(st.st_mode))
-		return EBADF;
+		return -EBADF;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", c->backing_fd);
 	n = readlink(link, name, 63);
 	name[n > 0 ? n : 0] = '\0';
@@ -215,25 +215,26 @@ static int fake_dev_add(struct hvisor_vhost_dev_config *c)
 	      c->num_queues, c->queue_size,
 	      c->type == HVISOR_VHOST_DEV_BLK ? c->blk.serial : "");
 	if (c->type < 1 || c->type > 3)
-		return EINVAL;
+		return -EINVAL;
 	if (c->type != HVISOR_VHOST_DEV_BLK && !env_on("FAKE_ALL_TYPES"))
-		return EOPNOTSUPP;
+		return -EOPNOTSUPP;
 	if (env_on("FAKE_NOHV"))
-		return ENODEV;
+		return -ENODEV;
 	if (!c->zone_id)
 		c->zone_id = 1;
 	if (!zone_known(c->zone_id))
-		return ENOENT;
+		return -ENOENT;
 	err = fake_place(c);
 	if (!err)
 		err = fake_backing(c, name);
 	if (err)
 		return err;
 	if (nr_devs == MAX_DEVS)
-		return ENOSPC;
+		return -ENOSPC;
 	d = &devs[nr_devs++];
 	memset(d, 0, sizeof(*d));
-	d->id = c->id = next_id++;
+	c->id = next_id++;
+	d->id = c->id;
 	d->type = c->type;
 	d->zone_id = c->zone_id;
 	d->addr = c->addr;
@@ -257,7 +258,7 @@ static int fake_dev_del(const struct hvisor_vhost_dev_del *del)
 			return 0;
 		}
 	}
-	return ENOENT;
+	return -ENOENT;
 }
 
 static int fake_dev_list(struct hvisor_vhost_dev_list *l)
@@ -271,6 +272,7 @@ static int fake_dev_list(struct hvisor_vhost_dev_list *l)
 	return 0;
 }
 
+/* Answer one request: 0, or a negative errno as the kernel would. */
 static int fake_ioctl(unsigned long req, void *arg)
 {
 	static const unsigned long reqs[] = {
@@ -284,7 +286,7 @@ static int fake_ioctl(unsigned long req, void *arg)
 	for (op = 0; op < 7 && reqs[op] != req; op++)
 		;
 	if (op == 7)
-		return ENOTTY;
+		return -ENOTTY;
 	err = injected(op);
 	if (err)
 		return err;
@@ -335,7 +337,7 @@ int ioctl(int fd, unsigned long req, ...)
 		return real_ioctl(fd, req, arg);
 	err = fake_ioctl(req, arg);
 	if (err) {
-		errno = err;
+		errno = -err;
 		return -1;
 	}
 	return 0;

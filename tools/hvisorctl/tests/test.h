@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 extern unsigned int t_passed, t_failed;
 
 bool t_check(bool ok, const char *file, int line, const char *what);

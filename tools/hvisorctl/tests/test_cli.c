@@ -29,7 +29,9 @@ struct run {
 
 static char bin[PATH_MAX];
 static char fakelib[PATH_MAX];
-static char dir[] = "/tmp/hvisorctl-test.XXXXXX";
+#define DIR_TEMPLATE	"/tmp/hvisorctl-test.XXXXXX"
+/* The test directory: DIR_TEMPLATE as completed by mkdtemp(). */
+static char dir[sizeof(DIR_TEMPLATE)];
 
 /* Environment of the next run: "K=V" strings, NULL terminated. */
 static const char *run_env[8];
@@ -177,18 +179,21 @@ static void test_no_module(void)
 	struct run *r;
 	size_t i;
 
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		r = run(cmds[i][0], cmds[i][1], cmds[i][2], cmds[i][3],
 			cmds[i][4], cmds[i][5], cmds[i][6], NULL);
 		CHECK_U64(r->status, 1);
-		CHECK_HAS(r->err, "hvisorctl: /nonexistent/hvisor-vhost: No such file or directory: the hvisor_vhost module is not loaded");
+		CHECK_HAS(r->err,
+			  "hvisorctl: /nonexistent/hvisor-vhost: No such file or directory: the hvisor_vhost module is not loaded");
 		CHECK_HAS(r->err, "modprobe hvisor_vhost");
-		CHECK_HAS(r->err, "insmod hvisor_vhost.ko hypervisor=sim; insmod hvisor_vhost_sim.ko");
+		CHECK_HAS(r->err,
+			  "insmod hvisor_vhost.ko hypervisor=sim; insmod hvisor_vhost_sim.ko");
 	}
 	run_env[0] = "HVISORCTL_DEVICE=/dev/null";
 	r = run("status", NULL);
 	CHECK_U64(r->status, 1);
-	CHECK_STR(r->err, "hvisorctl: /dev/null: not an hvisor-vhost control device, or its module does not match this hvisorctl\n");
+	CHECK_STR(r->err,
+		  "hvisorctl: /dev/null: not an hvisor-vhost control device, or its module does not match this hvisorctl\n");
 	r = run("dev", "add", "blk", "missing.img", NULL);
 	CHECK_U64(r->status, 1);
 	/* The image is checked before the control device is opened. */
@@ -202,7 +207,8 @@ static void test_no_module(void)
 	if (geteuid()) {
 		r = run("dev", "add", "blk", "readonly.img", NULL);
 		CHECK_U64(r->status, 1);
-		CHECK_STR(r->err, "hvisorctl: readonly.img: Permission denied (use --ro for a read-only disk)\n");
+		CHECK_STR(r->err,
+			  "hvisorctl: readonly.img: Permission denied (use --ro for a read-only disk)\n");
 	}
 	run_env[0] = NULL;
 }
@@ -225,30 +231,47 @@ static void test_dev_args(void)
 
 	check_usage("dev add blk: missing IMAGE", "blk", NULL, NULL, NULL, NULL, NULL);
 	check_usage("unexpected argument 'b.img'", "blk", "disk.img", "b.img", NULL, NULL, NULL);
-	check_usage("--addr and --irq go together", "blk", "disk.img", "--addr", "0xa003c00", NULL, NULL);
+	check_usage("--addr and --irq go together",
+		    "blk", "disk.img", "--addr", "0xa003c00", NULL, NULL);
 	check_usage("--addr and --irq go together", "blk", "disk.img", "--irq", "78", NULL, NULL);
-	check_usage("hvisorctl: --addr: 0xa003c01 is not a non-zero multiple of 0x200", "blk", "disk.img", "--addr", "0xa003c01", "--irq", "78");
+	check_usage("hvisorctl: --addr: 0xa003c01 is not a non-zero multiple of 0x200",
+		    "blk", "disk.img", "--addr", "0xa003c01", "--irq", "78");
 	check_usage("--addr: 0 is not", "blk", "disk.img", "--addr", "0", "--irq", "78");
-	check_usage("hvisorctl: --irq: interrupt 0", "blk", "disk.img", "--addr", "0x200", "--irq", "0");
-	check_usage("hvisorctl: --zone: '0x' is not a number (decimal, 0x hex or 0 octal)", "blk", "disk.img", "--zone", "0x", NULL, NULL);
+	check_usage("hvisorctl: --irq: interrupt 0",
+		    "blk", "disk.img", "--addr", "0x200", "--irq", "0");
+	check_usage("hvisorctl: --zone: '0x' is not a number (decimal, 0x hex or 0 octal)",
+		    "blk", "disk.img", "--zone", "0x", NULL, NULL);
 	check_usage("--zone: '08' is not a number", "blk", "disk.img", "--zone", "08", NULL, NULL);
 	check_usage("--zone: '-1' is not a number", "blk", "disk.img", "--zone", "-1", NULL, NULL);
-	check_usage("--zone: 4294967296 is too big (at most 4294967295)", "blk", "disk.img", "--zone", "4294967296", NULL, NULL);
-	check_usage("--zone: '1x' is not a number", "blk", "disk.img", "--zone=1x", NULL, NULL, NULL);
+	check_usage("--zone: 4294967296 is too big (at most 4294967295)",
+		    "blk", "disk.img", "--zone", "4294967296", NULL, NULL);
+	check_usage("--zone: '1x' is not a number",
+		    "blk", "disk.img", "--zone=1x", NULL, NULL, NULL);
 	check_usage("option '--zone' needs a value", "blk", "disk.img", "--zone", NULL, NULL, NULL);
-	check_usage("hvisorctl: --serial: '123456789012345678901' is longer than 20 bytes", "blk", "disk.img", "--serial", "123456789012345678901", NULL, NULL);
-	check_usage("--queue-size: 100 is not a power of two", "blk", "disk.img", "--queue-size", "100", NULL, NULL);
-	check_usage("--queues: 'two' is not a number", "blk", "disk.img", "--queues", "two", NULL, NULL);
-	check_usage("dev add blk: unknown option '--mac'", "blk", "disk.img", "--mac", "02:00:00:00:00:01", NULL, NULL);
-	check_usage("hvisorctl: --mac: '02:00:00:00:01' is not a MAC address", "net", "--mac", "02:00:00:00:01", NULL, NULL, NULL);
-	check_usage("--mac: 01:00:5e:00:00:01 is a multicast address", "net", "--mac", "01:00:5e:00:00:01", NULL, NULL, NULL);
-	check_usage("--ifname: 'sixteen-chars-xx' is longer than 15 bytes", "net", "--ifname", "sixteen-chars-xx", NULL, NULL, NULL);
-	check_usage("--tap: 'sixteen-chars-xx' is longer than 15 bytes", "net", "--tap", "sixteen-chars-xx", NULL, NULL, NULL);
-	check_usage("--mtu: 65536 is too big (at most 65535)", "net", "--mtu", "65536", NULL, NULL, NULL);
+	check_usage("hvisorctl: --serial: '123456789012345678901' is longer than 20 bytes",
+		    "blk", "disk.img", "--serial", "123456789012345678901", NULL, NULL);
+	check_usage("--queue-size: 100 is not a power of two",
+		    "blk", "disk.img", "--queue-size", "100", NULL, NULL);
+	check_usage("--queues: 'two' is not a number",
+		    "blk", "disk.img", "--queues", "two", NULL, NULL);
+	check_usage("dev add blk: unknown option '--mac'",
+		    "blk", "disk.img", "--mac", "02:00:00:00:00:01", NULL, NULL);
+	check_usage("hvisorctl: --mac: '02:00:00:00:01' is not a MAC address",
+		    "net", "--mac", "02:00:00:00:01", NULL, NULL, NULL);
+	check_usage("--mac: 01:00:5e:00:00:01 is a multicast address",
+		    "net", "--mac", "01:00:5e:00:00:01", NULL, NULL, NULL);
+	check_usage("--ifname: 'sixteen-chars-xx' is longer than 15 bytes",
+		    "net", "--ifname", "sixteen-chars-xx", NULL, NULL, NULL);
+	check_usage("--tap: 'sixteen-chars-xx' is longer than 15 bytes",
+		    "net", "--tap", "sixteen-chars-xx", NULL, NULL, NULL);
+	check_usage("--mtu: 65536 is too big (at most 65535)",
+		    "net", "--mtu", "65536", NULL, NULL, NULL);
 	check_usage("unexpected argument 'disk.img'", "net", "disk.img", NULL, NULL, NULL, NULL);
-	check_usage("--log-size: '1X' is not a size", "console", "--log-size", "1X", NULL, NULL, NULL);
+	check_usage("--log-size: '1X' is not a size",
+		    "console", "--log-size", "1X", NULL, NULL, NULL);
 	check_usage("--log-size: 4G is too big", "console", "--log-size", "4G", NULL, NULL, NULL);
-	check_usage("dev add console: unknown option '--queues'", "console", "--queues", "2", NULL, NULL, NULL);
+	check_usage("dev add console: unknown option '--queues'",
+		    "console", "--queues", "2", NULL, NULL, NULL);
 
 	/* Good arguments get as far as the (missing) control device. */
 	r = run("dev", "add", "blk", "disk.img", "--zone", "0x1", "--addr",
@@ -308,12 +331,14 @@ static void test_config_load(void)
 
 	r = run("config", "load", "--dry-run", "good.json", NULL);
 	CHECK_U64(r->status, 0);
-	CHECK_HAS(r->out, "zone 1: would add memory 0x30000000 bytes at 0x50000000 (root 0x50000000)");
+	CHECK_HAS(r->out,
+		  "zone 1: would add memory 0x30000000 bytes at 0x50000000 (root 0x50000000)");
 	CHECK_HAS(r->out, "zone 1: would add blk at 0xa003c00 irq 78, disk.img");
 	CHECK_HAS(r->out, "zone 1: would add console at 0xa003800 irq 76\n");
 	CHECK_HAS(r->out, "zone 1: device 2 (net) is not enabled, skipped");
 	CHECK_HAS(r->out, "dry run: 2 device(s) would be added, 2 skipped");
-	CHECK_HAS(r->err, "hvisorctl: warning: good.json: line 7: zone 1 device 3: type \"gpu\" is not served by hvisor_vhost, skipped");
+	CHECK_HAS(r->err,
+		  "hvisorctl: warning: good.json: line 7: zone 1 device 3: type \"gpu\" is not served by hvisor_vhost, skipped");
 
 	r = run("config", "load", "bad.json", NULL);
 	CHECK_U64(r->status, 1);
@@ -340,6 +365,7 @@ void test_cli(const char *path, const char *preload)
 {
 	char *tmp = NULL;
 
+	memcpy(dir, DIR_TEMPLATE, sizeof(dir));
 	if (!realpath(path, bin) || !mkdtemp(dir)) {
 		CHECK(!"cannot find hvisorctl or make a temporary directory");
 		return;
@@ -409,7 +435,8 @@ static void test_fake_status(void)
 	fake_env("FAKE_ABI=2", NULL, NULL, NULL);
 	r = run("dev", "list", NULL);
 	CHECK_U64(r->status, 1);
-	CHECK_STR(r->err, "hvisorctl: the hvisor_vhost module speaks ABI version 2, this hvisorctl speaks version 1: install matching versions\n");
+	CHECK_STR(r->err,
+		  "hvisorctl: the hvisor_vhost module speaks ABI version 2, this hvisorctl speaks version 1: install matching versions\n");
 	CHECK_STR(r->out, "");
 }
 
@@ -428,8 +455,10 @@ static void test_fake_dev_add(void)
 		"--addr", "0xa003c00", "--irq", "0x4e", "--queues", "4",
 		"--queue-size", "0x100", "readonly.img", NULL);
 	CHECK_U64(r->status, 0);
-	CHECK_STR(r->out, "device 0: blk in zone 1 at 0xa003c00 irq 78 (readonly.img, read-only)\n");
-	CHECK_HAS(r->err, "DEV_ADD type=2 zone=1 addr=0xa003c00 irq=78 flags=1 queues=4 qsize=256 serial=SN-42\n");
+	CHECK_STR(r->out,
+		  "device 0: blk in zone 1 at 0xa003c00 irq 78 (readonly.img, read-only)\n");
+	CHECK_HAS(r->err,
+		  "DEV_ADD type=2 zone=1 addr=0xa003c00 irq=78 flags=1 queues=4 qsize=256 serial=SN-42\n");
 	CHECK_HAS(r->err, "mode=ro");
 	r = run("dev", "add", "blk", "-q", "disk.img", NULL);
 	CHECK_STR(r->out, "0\n");
@@ -440,13 +469,16 @@ static void test_fake_dev_add(void)
 	CHECK_STR(r->err, "hvisorctl: dev add blk: address already in use\n");
 	r = run("dev", "add", "blk", "disk.img", "--zone", "7", NULL);
 	CHECK_U64(r->status, 1);
-	CHECK_STR(r->err, "hvisorctl: dev add blk: unknown zone (register its memory first: hvisorctl zone mem add)\n");
+	CHECK_STR(r->err,
+		  "hvisorctl: dev add blk: unknown zone (register its memory first: hvisorctl zone mem add)\n");
 	r = run("dev", "add", "net", "--mac", "02:00:00:00:00:01", NULL);
 	CHECK_U64(r->status, 1);
-	CHECK_STR(r->err, "hvisorctl: dev add net: device type not supported by this hvisor_vhost module\n");
+	CHECK_STR(r->err,
+		  "hvisorctl: dev add net: device type not supported by this hvisor_vhost module\n");
 	r = run("dev", "add", "console", NULL);
 	CHECK_U64(r->status, 1);
-	CHECK_STR(r->err, "hvisorctl: dev add console: device type not supported by this hvisor_vhost module\n");
+	CHECK_STR(r->err,
+		  "hvisorctl: dev add console: device type not supported by this hvisor_vhost module\n");
 
 	fake_env("FAKE_ALL_TYPES=1", "FAKE_TRACE=1", NULL, NULL);
 	r = run("dev", "add", "net", "--ifname", "guest0", NULL);
@@ -458,7 +490,8 @@ static void test_fake_dev_add(void)
 
 	fake_env("FAKE_FAIL=DEV_ADD:30:1", NULL, NULL, NULL);
 	r = run("dev", "add", "blk", "disk.img", NULL);
-	CHECK_STR(r->err, "hvisorctl: dev add blk: the backing storage is read-only (add it with --ro)\n");
+	CHECK_STR(r->err,
+		  "hvisorctl: dev add blk: the backing storage is read-only (add it with --ro)\n");
 	fake_env("FAKE_FAIL=DEV_ADD:22:1", NULL, NULL, NULL);
 	r = run("dev", "add", "blk", "disk.img", NULL);
 	CHECK_HAS(r->err, "hvisorctl: dev add blk: invalid device configuration");
@@ -473,7 +506,8 @@ static void test_fake_list(void)
 	fake_env(NULL, NULL, NULL, NULL);
 	r = run("dev", "list", NULL);
 	CHECK_U64(r->status, 0);
-	CHECK_STR(r->out, "ID   TYPE    ZONE ADDR         IRQ  STATUS      Q         REQS      IN     OUT   ERR  DROP INFLIGHT NAME\n");
+	CHECK_STR(r->out,
+		  "ID   TYPE    ZONE ADDR         IRQ  STATUS      Q         REQS      IN     OUT   ERR  DROP INFLIGHT NAME\n");
 	r = run("dev", "list", "--json", NULL);
 	CHECK_STR(r->out, "[]\n");
 
@@ -482,7 +516,8 @@ static void test_fake_list(void)
 	r = run("dev", "list", NULL);
 	CHECK_U64(r->status, 0);
 	CHECK_HAS(r->err, "fake: DEV_LIST room=16\nfake: DEV_LIST room=56\n");
-	CHECK_HAS(r->out, "\n0    blk     1    0x10000000   32   live        1         1000    1.5K       0     0     0        0 /srv/disk0.img\n");
+	CHECK_HAS(r->out,
+		  "\n0    blk     1    0x10000000   32   live        1         1000    1.5K       0     0     0        0 /srv/disk0.img\n");
 	CHECK_HAS(r->out, "\n39   blk     1    0x10004e00   71   live        1         1039 ");
 	CHECK_HAS(r->out, "/srv/disk39.img\n");
 	r = run("dev", "list", "--json", NULL);
@@ -521,7 +556,8 @@ static void test_fake_del_zone(void)
 	CHECK_HAS(r->err, "hvisorctl: dev del 5: no such device\n");
 	r = run("zone", "del", "1", NULL);
 	CHECK_U64(r->status, 1);
-	CHECK_HAS(r->err, "hvisorctl: zone del 1: the zone still has devices (remove them first: hvisorctl dev del)\n");
+	CHECK_HAS(r->err,
+		  "hvisorctl: zone del 1: the zone still has devices (remove them first: hvisorctl dev del)\n");
 	r = run("zone", "reset", "1", NULL);
 	CHECK_U64(r->status, 0);
 	CHECK_STR(r->out, "zone 1 reset\n");
@@ -531,7 +567,8 @@ static void test_fake_del_zone(void)
 	r = run("zone", "mem", "add", "2", "0x50000000", "0x40000000", "768M", NULL);
 	CHECK_U64(r->status, 0);
 	CHECK_STR(r->out, "zone 2: 0x30000000 bytes at 0x40000000 (root 0x50000000)\n");
-	CHECK_HAS(r->err, "fake: ZONE_MEM zone=2 zone0=0x50000000 zonex=0x40000000 size=0x30000000");
+	CHECK_HAS(r->err,
+		  "fake: ZONE_MEM zone=2 zone0=0x50000000 zonex=0x40000000 size=0x30000000");
 	fake_env(NULL, NULL, NULL, NULL);
 	r = run("zone", "del", "1", NULL);
 	CHECK_U64(r->status, 0);
@@ -549,17 +586,20 @@ static void test_fake_config(void)
 	fake_env("FAKE_TRACE=1", NULL, NULL, NULL);
 	r = run("config", "load", "good.json", NULL);
 	CHECK_U64(r->status, 0);
-	CHECK_HAS(r->err, "fake: ZONE_MEM zone=1 zone0=0x50000000 zonex=0x50000000 size=0x30000000\n");
+	CHECK_HAS(r->err,
+		  "fake: ZONE_MEM zone=1 zone0=0x50000000 zonex=0x50000000 size=0x30000000\n");
 	CHECK_HAS(r->out, "zone 1: memory 0x30000000 bytes at 0x50000000 (root 0x50000000)\n"
 		  "device 0: blk in zone 1 at 0xa003c00 irq 78 (disk.img)\n");
-	CHECK_HAS(r->err, "hvisorctl: warning: good.json: line 5: zone 1 device 1 (console): device type not supported by this hvisor_vhost module, skipped\n");
+	CHECK_HAS(r->err,
+		  "hvisorctl: warning: good.json: line 5: zone 1 device 1 (console): device type not supported by this hvisor_vhost module, skipped\n");
 	CHECK_HAS(r->out, "1 device(s) added, 3 skipped\n");
 
 	/* The second device fails: the first is removed again. */
 	fake_env("FAKE_TRACE=1", "FAKE_ALL_TYPES=1", "FAKE_FAIL=DEV_ADD:17:2", NULL);
 	r = run("config", "load", "good.json", NULL);
 	CHECK_U64(r->status, 1);
-	CHECK_HAS(r->err, "hvisorctl: good.json: line 5: zone 1 device 1 (console): address already in use\n");
+	CHECK_HAS(r->err,
+		  "hvisorctl: good.json: line 5: zone 1 device 1 (console): address already in use\n");
 	CHECK_HAS(r->err, "fake: DEV_DEL id=0 flags=1\n");
 	CHECK_HAS(r->out, "device 0 removed again\n");
 	CHECK_HAS(r->err, "nothing added stays");

@@ -161,6 +161,11 @@ static void check_bad(const char *text, const char *want)
 }
 
 #define Z(devs)	"{\"zones\": [{\"id\": 1, \"devices\": [" devs "]}]}"
+/* Zone 1 with the memory region REGION (the members of one object). */
+#define MR(region) \
+	"{\"zones\": [{\"id\": 1, \"memory_region\": [{" region "}]}]}"
+/* The last page of the 64-bit address space, as a JSON string. */
+#define LAST_PAGE	"\"0xfffffffffffff000\""
 #define BLK	"\"type\": \"blk\", \"img\": \"x\", \"status\": \"enable\""
 
 static void test_malformed(void)
@@ -179,21 +184,22 @@ static void test_malformed(void)
 	check_bad("{\"zones\": [{\"id\": 1.5}]}", "\"id\": 1.5 is not an integer");
 	check_bad("{\"zones\": [{\"id\": 4294967296}]}", "too big (at most 4294967295)");
 	check_bad("{\"zones\": [{\"id\": \"08\"}]}", "\"08\" is not a number");
-	check_bad("{\"zones\": [{\"id\": true}]}", "must be a number or a numeric string, not a boolean");
+	check_bad("{\"zones\": [{\"id\": true}]}",
+		  "must be a number or a numeric string, not a boolean");
 	check_bad("{\"zones\": [{\"id\": 1, \"id\": 2}]}", "duplicate key \"id\"");
 	check_bad("{\"zones\": [{\"id\": 1},\n{\"id\": \"0x1\"}]}",
 		  "line 2: zone #1: zone 1 is already described on line 1");
 	check_bad("{\"zones\": [{\"id\": 1, \"devices\": {}}]}", "\"devices\" must be an array");
 	/* memory regions */
-	check_bad("{\"zones\": [{\"id\": 1, \"memory_region\": [{\"zone0_ipa\": 0, \"zonex_ipa\": 0}]}]}",
+	check_bad(MR("\"zone0_ipa\": 0, \"zonex_ipa\": 0"),
 		  "zone 1 memory_region 0: missing \"size\"");
-	check_bad("{\"zones\": [{\"id\": 1, \"memory_region\": [{\"zone0_ipa\": 0, \"zonex_ipa\": 0, \"size\": 0}]}]}",
+	check_bad(MR("\"zone0_ipa\": 0, \"zonex_ipa\": 0, \"size\": 0"),
 		  "\"size\" is 0");
-	check_bad("{\"zones\": [{\"id\": 1, \"memory_region\": [{\"zone0_ipa\": \"0x1234\", \"zonex_ipa\": 0, \"size\": \"0x1000\"}]}]}",
+	check_bad(MR("\"zone0_ipa\": \"0x1234\", \"zonex_ipa\": 0, \"size\": \"0x1000\""),
 		  "page (4 KiB) aligned");
-	check_bad("{\"zones\": [{\"id\": 1, \"memory_region\": [{\"zone0_ipa\": \"0xfffffffffffff000\", \"zonex_ipa\": 0, \"size\": \"0x2000\"}]}]}",
+	check_bad(MR("\"zone0_ipa\": " LAST_PAGE ", \"zonex_ipa\": 0, \"size\": \"0x2000\""),
 		  "wraps around");
-	check_bad("{\"zones\": [{\"id\": 1, \"memory_region\": [{\"zone0_ipa\": \"0x10000000000000000\", \"zonex_ipa\": 0, \"size\": 4096}]}]}",
+	check_bad(MR("\"zone0_ipa\": \"0x10000000000000000\", \"zonex_ipa\": 0, \"size\": 4096"),
 		  "too big");
 	/* devices */
 	check_bad(Z("{\"addr\": \"0x200\", \"irq\": 1}"), "zone 1 device 0: missing \"type\"");
@@ -203,26 +209,35 @@ static void test_malformed(void)
 		  "\"status\": \"on\" is neither");
 	check_bad(Z("{\"type\": \"blk\", \"status\": \"enable\"}"),
 		  "zone 1 device 0 (blk): missing \"img\"");
-	check_bad(Z("{\"type\": \"blk\", \"img\": \"\", \"status\": \"enable\"}"), "\"img\" is empty");
-	check_bad(Z("{\"type\": \"blk\", \"img\": 5, \"status\": \"enable\"}"), "\"img\" must be a string");
+	check_bad(Z("{\"type\": \"blk\", \"img\": \"\", \"status\": \"enable\"}"),
+		  "\"img\" is empty");
+	check_bad(Z("{\"type\": \"blk\", \"img\": 5, \"status\": \"enable\"}"),
+		  "\"img\" must be a string");
 	check_bad(Z("{" BLK ", \"addr\": \"0xa003c00\"}"), "\"addr\" and \"irq\" go together");
 	check_bad(Z("{" BLK ", \"irq\": 5}"), "\"addr\" and \"irq\" go together");
-	check_bad(Z("{" BLK ", \"addr\": \"0xa003c01\", \"irq\": 5}"), "not a non-zero multiple of 0x200");
+	check_bad(Z("{" BLK ", \"addr\": \"0xa003c01\", \"irq\": 5}"),
+		  "not a non-zero multiple of 0x200");
 	check_bad(Z("{" BLK ", \"addr\": 0, \"irq\": 5}"), "not a non-zero multiple of 0x200");
 	check_bad(Z("{" BLK ", \"addr\": 512, \"irq\": \"0\"}"), "\"irq\" must not be 0");
-	check_bad(Z("{" BLK ", \"addr\": 512, \"irq\": \"0x\"}"), "\"irq\": \"0x\" is not a number");
-	check_bad(Z("{" BLK ", \"addr\": 512, \"irq\": \" 5\"}"), "\"irq\": \" 5\" is not a number");
+	check_bad(Z("{" BLK ", \"addr\": 512, \"irq\": \"0x\"}"),
+		  "\"irq\": \"0x\" is not a number");
+	check_bad(Z("{" BLK ", \"addr\": 512, \"irq\": \" 5\"}"),
+		  "\"irq\": \" 5\" is not a number");
 	check_bad(Z("{" BLK ", \"serial\": \"123456789012345678901\"}"), "longer than 20 bytes");
 	check_bad(Z("{" BLK ", \"queue_size\": 100}"), "\"queue_size\": 100 is not a power of two");
 	check_bad(Z("{" BLK ", \"ro\": \"yes\"}"), "\"ro\" must be true or false");
-	check_bad(Z("{\"type\": \"net\", \"mac\": [1, 2, 3]}"), "\"mac\" must be an array of 6 bytes");
-	check_bad(Z("{\"type\": \"net\", \"mac\": [\"0x00\", 2, 3, 4, 5, 256]}"), "\"mac\": 256 is too big (at most 255)");
+	check_bad(Z("{\"type\": \"net\", \"mac\": [1, 2, 3]}"),
+		  "\"mac\" must be an array of 6 bytes");
+	check_bad(Z("{\"type\": \"net\", \"mac\": [\"0x00\", 2, 3, 4, 5, 256]}"),
+		  "\"mac\": 256 is too big (at most 255)");
 	check_bad(Z("{\"type\": \"net\", \"mac\": [\"0x01\", 2, 3, 4, 5, 6]}"), "multicast");
 	check_bad(Z("{\"type\": \"net\", \"mac\": \"00:11:22\"}"), "is not xx:xx:xx:xx:xx:xx");
-	check_bad(Z("{\"type\": \"net\", \"tap\": \"0123456789abcdef\"}"), "\"tap\": \"0123456789abcdef\" is longer than 15 bytes");
-	check_bad(Z("{\"type\": \"net\", \"mtu\": 65536}"), "\"mtu\": 65536 is too big (at most 65535)");
+	check_bad(Z("{\"type\": \"net\", \"tap\": \"0123456789abcdef\"}"),
+		  "\"tap\": \"0123456789abcdef\" is longer than 15 bytes");
+	check_bad(Z("{\"type\": \"net\", \"mtu\": 65536}"),
+		  "\"mtu\": 65536 is too big (at most 65535)");
 	/* The line of the failing value, not of its object. */
-	check_bad("{\"zones\": [{\"id\": 1, \"devices\": [{\n\"type\": \"net\",\n\n\"irq\": \"x\", \"addr\": 512}]}]}",
+	check_bad(Z("{\n\"type\": \"net\",\n\n\"irq\": \"x\", \"addr\": 512}"),
 		  "line 4: zone 1 device 0 (net): \"irq\": \"x\"");
 }
 

@@ -156,7 +156,7 @@ static void test_reader_ok(void)
 	CHECK(v && v->type == JSON_NUMBER && !strcmp(v->str, "42"));
 	json_free(v);
 	v = parse("[[[]]]", err, sizeof(err));
-	CHECK(v != NULL);
+	CHECK(v);
 	json_free(v);
 }
 
@@ -167,7 +167,8 @@ static void test_reader_bad(void)
 	char err[200];
 
 	check_bad("", "line 1: unexpected end of file");
-	check_bad("   \n\n", "line 3: unexpected end of file");
+	/* three spaces, then two newlines */
+	check_bad("\x20\x20\x20\n\n", "line 3: unexpected end of file");
 	check_bad("{", "line 1: unexpected end of file, expected a key");
 	check_bad("{\"a\" 1}", "expected ':'");
 	check_bad("{\"a\": 1,}", "unexpected '}', expected a key");
