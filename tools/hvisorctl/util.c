@@ -73,18 +73,22 @@ int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Store @v in *@out when it fits in 32 bits; -ERANGE otherwise. */
+static int narrow_u32(uint64_t v, uint32_t *out)
+{
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
 int parse_u32(const char *s, uint32_t *out)
 {
 	uint64_t v;
 	int ret;
 
 	ret = parse_u64(s, &v);
-	if (ret)
-		return ret;
-	if (v > UINT32_MAX)
-		return -ERANGE;
-	*out = (uint32_t)v;
-	return 0;
+	return ret ? ret : narrow_u32(v, out);
 }
 
 int parse_size(const char *s, uint64_t *out)
@@ -120,12 +124,7 @@ int parse_size32(const char *s, uint32_t *out)
 	int ret;
 
 	ret = parse_size(s, &v);
-	if (ret)
-		return ret;
-	if (v > UINT32_MAX)
-		return -ERANGE;
-	*out = (uint32_t)v;
-	return 0;
+	return ret ? ret : narrow_u32(v, out);
 }
 
 static int hexval(char c)
