@@ -47,7 +47,8 @@ cleanup() {
 
 main() {
 	setup
-	printf '\n%-16s %12s %12s %7s %14s %14s %7s\n' job "direct IOPS" \
+	echo "=== summary: blk: fio 4k, direct I/O, ${RUNTIME}s per job (ratio = guest / direct)"
+	printf '%-16s %12s %12s %7s %14s %14s %7s\n' job "direct IOPS" \
 		"guest IOPS" ratio "direct lat us" "guest lat us" ratio
 	for rw in randread randwrite; do
 		for qd in 1 32; do
@@ -59,6 +60,7 @@ main() {
 					$1, $2, $3, ri, $4, $5, rl }'
 		done
 	done
+	echo "=== end"
 	hvv_run hvisorctl dev list
 	cleanup
 }
