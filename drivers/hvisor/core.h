@@ -34,16 +34,24 @@ struct workqueue_struct;
  *	flags before the device is published. Process context.
  * @fill_info: fill info->name (root-side name) and anything type specific;
  *	the core fills the rest. Optional.
+ * @init: set up what the type shares between its devices (a tty driver,
+ *	say) at module load, before any device exists. Optional.
+ * @exit: undo @init at module unload, after every device is gone.
+ *	Optional.
  */
 struct hvisor_dev_type {
 	u32 type;
 	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
 	struct hvisor_vdev *(*create)(const struct hvisor_vhost_dev_config *cfg);
 	void (*fill_info)(struct hvisor_vdev *vdev,
 			  struct hvisor_vhost_dev_info *info);
 };
 
 extern const struct hvisor_dev_type hvisor_blk_type;
+extern const struct hvisor_dev_type hvisor_net_type;
+extern const struct hvisor_dev_type hvisor_console_type;
 
 /* Injection of a device's interrupt: result ring entry plus FINISH_REQ. */
 void hvisor_core_inject(struct hvisor_vdev *vdev);
@@ -82,6 +90,8 @@ int hvisor_registry_dev_del(u32 id, u32 flags);
 int hvisor_registry_dev_list(struct hvisor_vhost_dev_info __user *entries,
 			     u32 room, u32 *count);
 void hvisor_registry_remove_all(void);
+int hvisor_registry_types_init(void);
+void hvisor_registry_types_exit(void);
 unsigned int hvisor_registry_nr_zones(void);
 unsigned int hvisor_registry_nr_devices(void);
 

@@ -50,9 +50,12 @@ static int __init hvisor_main_init(void)
 	ret = hvisor_core_init();
 	if (ret)
 		return ret;
-	ret = hvisor_main_find_hv();
+	ret = hvisor_registry_types_init();
 	if (ret)
 		goto err_core;
+	ret = hvisor_main_find_hv();
+	if (ret)
+		goto err_types;
 	ret = hvisor_ctl_init();
 	if (ret)
 		goto err_hv;
@@ -60,6 +63,8 @@ static int __init hvisor_main_init(void)
 
 err_hv:
 	hvisor_hvisor_remove();
+err_types:
+	hvisor_registry_types_exit();
 err_core:
 	hvisor_core_exit();
 	return ret;
@@ -72,6 +77,7 @@ static void __exit hvisor_main_exit(void)
 	mutex_lock(&hvisor_ctl_mutex);
 	hvisor_registry_remove_all();
 	mutex_unlock(&hvisor_ctl_mutex);
+	hvisor_registry_types_exit();
 	hvisor_core_exit();
 }
 

@@ -60,6 +60,43 @@ static const struct hvisor_dev_type *hvisor_dev_type_find(u32 type)
 	return NULL;
 }
 
+/**
+ * hvisor_registry_types_init() - run every device type's init hook
+ *
+ * Module load, before the control device exists. Return: 0 or the first
+ * hook's error, with the hooks that ran undone.
+ */
+int hvisor_registry_types_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(hvisor_dev_types); i++) {
+		if (!hvisor_dev_types[i]->init)
+			continue;
+		ret = hvisor_dev_types[i]->init();
+		if (ret)
+			goto err_undo;
+	}
+	return 0;
+
+err_undo:
+	while (i--)
+		if (hvisor_dev_types[i]->exit)
+			hvisor_dev_types[i]->exit();
+	return ret;
+}
+
+/* Module unload, after every device is gone. */
+void hvisor_registry_types_exit(void)
+{
+	unsigned int i = ARRAY_SIZE(hvisor_dev_types);
+
+	while (i--)
+		if (hvisor_dev_types[i]->exit)
+			hvisor_dev_types[i]->exit();
+}
+
 unsigned int hvisor_registry_nr_zones(void)
 {
 	return hvisor_nr_zones;
