@@ -24,6 +24,7 @@ static_assert(sizeof(struct hvisor_vhost_dev_config) == 136);
 static_assert(sizeof(struct hvisor_vhost_dev_del) == 32);
 static_assert(sizeof(struct hvisor_vhost_dev_info) == 208);
 static_assert(sizeof(struct hvisor_vhost_dev_list) == 32);
+static_assert(sizeof(struct hvisor_vhost_console_log) == 64);
 
 static bool hvisor_ctl_zeroed(const u64 *reserved, size_t n)
 {

@@ -103,12 +103,18 @@ struct hvisor_vhost_blk_config {
 	__u32 reserved[11];
 };
 
+/* struct hvisor_vhost_net_config.offloads_off: offloads not offered */
+#define HVISOR_VHOST_NET_OFF_CSUM	0x1	/* CSUM, GUEST_CSUM (and so TSO) */
+#define HVISOR_VHOST_NET_OFF_TSO	0x2	/* HOST_TSO4/6, GUEST_TSO4/6 */
+#define HVISOR_VHOST_NET_OFF_MRG_RXBUF	0x4	/* MRG_RXBUF */
+
 /**
  * struct hvisor_vhost_net_config - net part of struct hvisor_vhost_dev_config
  * @mac: guest MAC address; all zero picks a random local one
  * @mtu: MTU offered to the guest (VIRTIO_NET_F_MTU); 0: 1500
  * @ifname: root interface name; empty: "hvnet<zone>.<n>"
  * @tap: attach this existing tap interface instead of creating one
+ * @offloads_off: HVISOR_VHOST_NET_OFF_* features not to offer
  * @reserved: zero
  */
 struct hvisor_vhost_net_config {
@@ -116,7 +122,8 @@ struct hvisor_vhost_net_config {
 	__u16 mtu;
 	char ifname[16];
 	char tap[16];
-	__u32 reserved[6];
+	__u32 offloads_off;
+	__u32 reserved[5];
 };
 
 /**
@@ -242,6 +249,31 @@ struct hvisor_vhost_dev_list {
 	__u64 reserved[2];
 };
 
+/* struct hvisor_vhost_console_log.flags */
+#define HVISOR_VHOST_CONSOLE_LOG_F_CLEAR	0x1	/* empty the log after copying */
+
+/**
+ * struct hvisor_vhost_console_log - HVISOR_VHOST_CONSOLE_LOG
+ * @id: console device id
+ * @flags: HVISOR_VHOST_CONSOLE_LOG_F_*
+ * @buf: user pointer to @len bytes
+ * @len: in: room in @buf; out: bytes copied (the newest output when the
+ *	log holds more than fits)
+ * @size: out: bytes the log holds
+ * @lost: out: bytes of guest output overwritten since the device was
+ *	created because the log was full
+ * @reserved: zero
+ */
+struct hvisor_vhost_console_log {
+	__u32 id;
+	__u32 flags;
+	__u64 buf;
+	__u32 len;
+	__u32 size;
+	__u64 lost;
+	__u64 reserved[4];
+};
+
 #define HVISOR_VHOST_GET_STATUS \
 	_IOR(HVISOR_VHOST_IOC_MAGIC, 0x00, struct hvisor_vhost_status)
 #define HVISOR_VHOST_ZONE_ADD_MEM \
@@ -256,5 +288,7 @@ struct hvisor_vhost_dev_list {
 	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x21, struct hvisor_vhost_dev_del)
 #define HVISOR_VHOST_DEV_LIST \
 	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x22, struct hvisor_vhost_dev_list)
+#define HVISOR_VHOST_CONSOLE_LOG \
+	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x30, struct hvisor_vhost_console_log)
 
 #endif /* _UAPI_LINUX_HVISOR_VHOST_H */
