@@ -146,3 +146,39 @@ hvv_modprobe() {
 	done <"$_l"
 	hvv_run insmod "$_last" "$@"
 }
+
+# hvv_net_if_by_mac MAC SECONDS: print the name of the device-backed
+# interface (the guest's virtio_net one) with address MAC once it exists.
+hvv_net_if_by_mac() {
+	_n=$(($2 * 10))
+	while :; do
+		for _i in /sys/class/net/*; do
+			[ -e "$_i/device" ] || continue
+			[ "$(cat "$_i/address" 2>/dev/null)" = "$1" ] &&
+				{ basename "$_i"; return 0; }
+		done
+		[ "$_n" -gt 0 ] || hvv_fail "no interface with MAC $1 after $2 s"
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+}
+
+# hvv_netns_new: start a process holding a new network namespace and print
+# its pid; run commands there with hvv_in_netns PID CMD..., end it with kill.
+hvv_netns_new() {
+	unshare -n sleep 100000 >/dev/null 2>&1 &
+	_p=$!
+	_n=100
+	# Wait until the holder really is in its new namespace.
+	while [ "$(readlink /proc/$_p/ns/net)" = "$(readlink /proc/$$/ns/net)" ]; do
+		[ "$_n" -gt 0 ] || hvv_fail "unshare -n did not start"
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+	echo "$_p"
+}
+hvv_in_netns() {
+	_p=$1
+	shift
+	nsenter -t "$_p" -n "$@"
+}

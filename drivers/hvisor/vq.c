@@ -537,3 +537,66 @@ bool hvisor_vq_has_work(struct hvisor_vq *vq)
 		return false;
 	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->last_avail_idx;
 }
+
+/**
+ * hvisor_vq_unpop() - give back chains taken but not used
+ * @vq: the queue
+ * @n: how many of the chains taken last by hvisor_vq_pop() to give back;
+ *	at most the number popped since the queue was enabled and not
+ *	pushed since
+ *
+ * The next hvisor_vq_pop() takes the first of them again, reading and
+ * checking it anew (the driver may have changed nothing: it still owns
+ * only what it made available). A device uses this when it popped buffers
+ * for a packet that turned out not to fit.
+ *
+ * Context: any; the queue's single consumer.
+ */
+void hvisor_vq_unpop(struct hvisor_vq *vq, unsigned int n)
+{
+	if (!hvisor_vq_ready(vq) || vq->broken)
+		return;
+	vq->last_avail_idx -= (u16)n;
+}
+
+/**
+ * hvisor_vq_push_batch() - return many chains with one used index update
+ * @vq: the queue
+ * @elems: the used entries (head from hvisor_vq_pop(), bytes written)
+ * @n: entries in @elems, at most the queue size
+ *
+ * Writes every entry, then publishes them all with a single store of
+ * used->idx, so the driver sees all or none of them (what
+ * VIRTIO_NET_F_MRG_RXBUF needs: the driver reads num_buffers and then
+ * expects that many used entries). Does nothing when the queue was reset
+ * in the meantime.
+ *
+ * Context: any; takes used_lock with interrupts disabled.
+ */
+void hvisor_vq_push_batch(struct hvisor_vq *vq,
+			  const struct hvisor_vq_used *elems, unsigned int n)
+{
+	struct hvisor_vring_used_elem *elem;
+	unsigned long flags;
+	unsigned int i;
+	u16 idx;
+
+	spin_lock_irqsave(&vq->used_lock, flags);
+	if (vq->ready && n && n <= vq->num) {
+		idx = vq->used_idx;
+		for (i = 0; i < n; i++, idx++) {
+			elem = &vq->used->ring[idx & (vq->num - 1)];
+			WRITE_ONCE(elem->id, cpu_to_le32(elems[i].head));
+			WRITE_ONCE(elem->len, cpu_to_le32(elems[i].len));
+		}
+		/*
+		 * Orders every used entry above before the used->idx that
+		 * publishes them; pairs with the driver's read barrier after
+		 * reading used->idx.
+		 */
+		virt_wmb();
+		vq->used_idx = idx;
+		WRITE_ONCE(vq->used->idx, cpu_to_le16(vq->used_idx));
+	}
+	spin_unlock_irqrestore(&vq->used_lock, flags);
+}

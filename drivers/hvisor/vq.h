@@ -119,6 +119,16 @@ struct hvisor_vq_req {
 	unsigned int max_iov;
 };
 
+/**
+ * struct hvisor_vq_used - one used entry for hvisor_vq_push_batch()
+ * @head: head descriptor index from hvisor_vq_pop()
+ * @len: bytes the device wrote into the chain
+ */
+struct hvisor_vq_used {
+	u16 head;
+	u32 len;
+};
+
 void hvisor_vq_init(struct hvisor_vq *vq, u32 num_max);
 int hvisor_vq_enable(struct hvisor_vq *vq, const struct hvisor_zone *zone,
 		     bool event_idx, bool indirect);
@@ -129,5 +139,8 @@ bool hvisor_vq_need_irq(struct hvisor_vq *vq);
 void hvisor_vq_disable_notify(struct hvisor_vq *vq);
 bool hvisor_vq_enable_notify(struct hvisor_vq *vq);
 bool hvisor_vq_has_work(struct hvisor_vq *vq);
+void hvisor_vq_unpop(struct hvisor_vq *vq, unsigned int n);
+void hvisor_vq_push_batch(struct hvisor_vq *vq,
+			  const struct hvisor_vq_used *elems, unsigned int n);
 
 #endif /* _HVISOR_VQ_H */

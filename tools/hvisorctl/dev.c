@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,7 +68,10 @@ COMMON_HELP
 "  --ifname NAME     root-side interface name (default hvnet<zone>.<n>)\n"
 "  --tap TAP         attach this existing tap interface instead\n"
 "  --queues Q        queue pairs (default 1)\n"
-"  --mtu M           MTU offered to the guest (default 1500)\n";
+"  --mtu M           MTU offered to the guest (default 1500)\n"
+"  --no-csum         offer no checksum offload (and so no TSO)\n"
+"  --no-tso          offer no segmentation offload (TSO4/6 both ways)\n"
+"  --no-mrg-rxbuf    offer no mergeable receive buffers\n";
 
 static const char console_help[] =
 "Usage: hvisorctl dev add console [OPTIONS]\n"
@@ -136,6 +140,7 @@ void dev_print_added(const struct hvisor_vhost_dev_config *cfg,
 enum {
 	OPT_ZONE = 256, OPT_ADDR, OPT_IRQ, OPT_QSIZE, OPT_QUEUES, OPT_RO,
 	OPT_SERIAL, OPT_MAC, OPT_IFNAME, OPT_TAP, OPT_MTU, OPT_LOGSIZE,
+	OPT_NO_CSUM, OPT_NO_TSO, OPT_NO_MRG,
 };
 
 /*
@@ -167,6 +172,9 @@ static const struct option net_opts[] = {
 	{ "tap", required_argument, NULL, OPT_TAP },
 	{ "queues", required_argument, NULL, OPT_QUEUES },
 	{ "mtu", required_argument, NULL, OPT_MTU },
+	{ "no-csum", no_argument, NULL, OPT_NO_CSUM },
+	{ "no-tso", no_argument, NULL, OPT_NO_TSO },
+	{ "no-mrg-rxbuf", no_argument, NULL, OPT_NO_MRG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -299,6 +307,15 @@ static int add_option(int c, const char *val, struct add_args *a)
 		return opt_mtu(val, a);
 	case OPT_LOGSIZE:
 		return arg_size32("--log-size", val, &cfg->console.log_size);
+	case OPT_NO_CSUM:
+		cfg->net.offloads_off |= HVISOR_VHOST_NET_OFF_CSUM;
+		return 0;
+	case OPT_NO_TSO:
+		cfg->net.offloads_off |= HVISOR_VHOST_NET_OFF_TSO;
+		return 0;
+	case OPT_NO_MRG:
+		cfg->net.offloads_off |= HVISOR_VHOST_NET_OFF_MRG_RXBUF;
+		return 0;
 	case 'q':
 		a->quiet = true;
 		return 0;
@@ -316,6 +333,31 @@ static const char *add_name(const struct hvisor_vhost_dev_config *cfg,
 	return NULL;
 }
 
+/* Devices looked at to find the root-side name of a new net device. */
+#define NAME_LOOKUP_ROOM	64
+
+/*
+ * The root-side name the kernel gave a new device (a net device without
+ * --ifname: "hvnet1.0"), into @name; left empty when it cannot be found.
+ */
+static void added_kernel_name(int ctl, uint32_t id, char *name, size_t size)
+{
+	struct hvisor_vhost_dev_info *info;
+	struct hvisor_vhost_dev_list list = { .count = NAME_LOOKUP_ROOM };
+	uint32_t i;
+
+	info = calloc(NAME_LOOKUP_ROOM, sizeof(*info));
+	if (!info)
+		return;
+	list.entries = (uintptr_t)info;
+	if (!ctl_ioctl(ctl, HVISOR_VHOST_DEV_LIST, &list)) {
+		for (i = 0; i < list.count && i < NAME_LOOKUP_ROOM; i++)
+			if (info[i].id == id)
+				copy_field(name, size, info[i].name, true);
+	}
+	free(info);
+}
+
 /* Open the control device and add the device; the image fd is consumed. */
 static int add_submit(const char *cmd, struct add_args *a, const char *image)
 {
@@ -325,6 +367,10 @@ static int add_submit(const char *cmd, struct add_args *a, const char *image)
 	if (ctl < 0)
 		goto fail;
 	ret = dev_submit(ctl, &a->cfg);
+	if (!ret && a->cfg.type == HVISOR_VHOST_DEV_NET && !a->quiet &&
+	    !a->cfg.net.ifname[0] && !a->cfg.net.tap[0])
+		added_kernel_name(ctl, a->cfg.id, a->cfg.net.ifname,
+				  sizeof(a->cfg.net.ifname));
 	close(ctl);
 	if (ret) {
 		hv_err("%s: %s", cmd, ctl_strerror(CTL_DEV_ADD, -ret));

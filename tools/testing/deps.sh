@@ -10,7 +10,7 @@ set -eu
 BASE_PKGS="make gcc bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 python3 sparse rsync linux-source-6.1 linux-headers-amd64 linux-image-amd64
 qemu-system-x86 busybox-static gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
-e2fsprogs fio iperf3 iproute2"
+e2fsprogs fio iperf3 iproute2 ethtool"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 # Collapse whitespace and newlines into single spaces.

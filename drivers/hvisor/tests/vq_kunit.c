@@ -614,7 +614,79 @@ static void vq_test_notify(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->flags), 0);
 }
 
+/* unpop gives chains back: the next pops take them again, in order. */
+static void vq_test_unpop(struct kunit *test)
+{
+	struct vq_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, vt_enable(t, false, false), 0);
+	vt_desc(t->desc, 0, vt_gpa(VT_DATA), 64, F_WRITE, 0);
+	vt_desc(t->desc, 1, vt_gpa(VT_DATA + 64), 64, F_WRITE, 0);
+	vt_post(t, 0);
+	vt_post(t, 1);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 0);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 1);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 0);
+	hvisor_vq_unpop(&t->vq, 2);
+	KUNIT_EXPECT_TRUE(test, hvisor_vq_has_work(&t->vq));
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 0);
+	KUNIT_EXPECT_EQ(test, t->req.in_len, 64U);
+	hvisor_vq_unpop(&t->vq, 1);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 0);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 1);
+	/* Across the 16-bit wrap of the avail index. */
+	hvisor_vq_reset(&t->vq);
+	t->avail->idx = cpu_to_le16(0);
+	KUNIT_ASSERT_EQ(test, vt_enable(t, false, false), 0);
+	t->vq.last_avail_idx = 0xffff;
+	t->avail->idx = cpu_to_le16(0xffff);
+	vt_post(t, 1);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->vq.last_avail_idx, 0);
+	hvisor_vq_unpop(&t->vq, 1);
+	KUNIT_EXPECT_EQ(test, t->vq.last_avail_idx, 0xffff);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 1);
+}
+
+/* A batch lands with one used->idx update, wrapping the used ring. */
+static void vq_test_push_batch(struct kunit *test)
+{
+	struct vq_test *t = test->priv;
+	struct hvisor_vq_used e[3] = {
+		{ .head = 5, .len = 100 },
+		{ .head = 6, .len = 200 },
+		{ .head = 7, .len = 0 },
+	};
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, vt_enable(t, false, false), 0);
+	for (i = 0; i < 6; i++)
+		hvisor_vq_push(&t->vq, 0, 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 6);
+	hvisor_vq_push_batch(&t->vq, e, ARRAY_SIZE(e));
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 9);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[6].id), 5U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[6].len), 100U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[7].id), 6U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[0].id), 7U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[0].len), 0U);
+	/* Empty, oversized and after-reset batches do nothing. */
+	hvisor_vq_push_batch(&t->vq, e, 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 9);
+	hvisor_vq_reset(&t->vq);
+	hvisor_vq_push_batch(&t->vq, e, ARRAY_SIZE(e));
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 9);
+}
+
 static struct kunit_case vq_test_cases[] = {
+	KUNIT_CASE(vq_test_unpop),
+	KUNIT_CASE(vq_test_push_batch),
 	KUNIT_CASE(vq_test_init_reset),
 	KUNIT_CASE(vq_test_enable_validation),
 	KUNIT_CASE(vq_test_simple),

@@ -267,6 +267,10 @@ static void test_dev_args(void)
 	check_usage("--mtu: 65536 is too big (at most 65535)",
 		    "net", "--mtu", "65536", NULL, NULL, NULL);
 	check_usage("unexpected argument 'disk.img'", "net", "disk.img", NULL, NULL, NULL, NULL);
+	check_usage("dev add blk: unknown option '--no-csum'",
+		    "blk", "disk.img", "--no-csum", NULL, NULL, NULL);
+	check_usage("dev add net: unknown option '--no-checksum'",
+		    "net", "--no-checksum", NULL, NULL, NULL, NULL);
 	check_usage("--log-size: '1X' is not a size",
 		    "console", "--log-size", "1X", NULL, NULL, NULL);
 	check_usage("--log-size: 4G is too big", "console", "--log-size", "4G", NULL, NULL, NULL);
@@ -282,6 +286,15 @@ static void test_dev_args(void)
 	CHECK_HAS(r->err, "module is not loaded");
 	r = run("dev", "add", "net", "--mac", "02:00:00:00:00:01", "--ifname",
 		"fifteen-chars-x", "--tap", "tap0", "--mtu", "9000", NULL);
+	CHECK_U64(r->status, 1);
+	CHECK_HAS(r->err, "module is not loaded");
+	r = run("dev", "add", "net", "--help", NULL);
+	CHECK_U64(r->status, 0);
+	CHECK_HAS(r->out, "--no-csum");
+	CHECK_HAS(r->out, "--no-tso");
+	CHECK_HAS(r->out, "--no-mrg-rxbuf");
+	r = run("dev", "add", "net", "--no-csum", "--no-tso", "--no-mrg-rxbuf",
+		"--queues", "4", NULL);
 	CHECK_U64(r->status, 1);
 	CHECK_HAS(r->err, "module is not loaded");
 	r = run("dev", "add", "console", "--log-size", "64K", "-q", NULL);
@@ -485,6 +498,11 @@ static void test_fake_dev_add(void)
 	CHECK_U64(r->status, 0);
 	CHECK_STR(r->out, "device 0: net in zone 1 at 0x10000000 irq 32 (guest0)\n");
 	CHECK_HAS(r->err, "DEV_ADD type=1 ");
+	/* Without --ifname the kernel's name is looked up in the list. */
+	r = run("dev", "add", "net", "--no-tso", NULL);
+	CHECK_U64(r->status, 0);
+	CHECK_STR(r->out, "device 0: net in zone 1 at 0x10000000 irq 32\n");
+	CHECK_HAS(r->err, "DEV_LIST room=64");
 	r = run("dev", "add", "console", NULL);
 	CHECK_STR(r->out, "device 0: console in zone 1 at 0x10000000 irq 32\n");
 

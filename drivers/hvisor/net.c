@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net backend of hvisor_vhost: every guest NIC gets a network
+ * interface in root ("hvnet<zone>.<n>", or the name asked for), which root
+ * bridges, routes or moves to a namespace with the usual tools.
+ *
+ * Queues: pair i is vqs[2i] (guest rx) and vqs[2i + 1] (guest tx); with
+ * more than one pair the control queue follows. Each pair is served by one
+ * NAPI instance of the root interface (net_tx.c, net_rx.c). This file is
+ * the device: config checks, features, config space and the transport
+ * callbacks. Documentation/net.rst tells what the guest and root see.
+ */
+
+#define pr_fmt(fmt) "hvisor_vhost: net: " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+#include <linux/workqueue.h>
+#include <linux/hvisor_vhost.h>
+
+#include "core.h"
+#include "net.h"
+
+static bool hvnet_is_ctrl(const struct hvnet_dev *dev, unsigned int qidx)
+{
+	return dev->nr_pairs > 1 && qidx == 2 * dev->nr_pairs;
+}
+
+static void hvnet_notify(struct hvisor_vdev *vdev, unsigned int qidx)
+{
+	struct hvnet_dev *dev = to_hvnet(vdev);
+
+	if (hvnet_is_ctrl(dev, qidx))
+		schedule_work(&dev->ctrl_work);
+	else if (qidx < 2 * dev->nr_pairs)
+		napi_schedule(&dev->queues[qidx / 2].napi);
+}
+
+static void hvnet_driver_ok(struct hvisor_vdev *vdev)
+{
+	struct hvnet_dev *dev = to_hvnet(vdev);
+	u64 f = READ_ONCE(vdev->driver_features);
+	unsigned int i;
+
+	WRITE_ONCE(dev->guest_offloads, hvnet_guest_offloads(f));
+	dev->mrg_rxbuf = f & BIT_ULL(VIRTIO_NET_F_MRG_RXBUF);
+	WRITE_ONCE(dev->curr_pairs, 1);
+	/* Orders the fields above before running, read by the polls. */
+	smp_store_release(&dev->running, true);
+	netif_carrier_on(dev->ndev);
+	schedule_work(&dev->features_work);
+	for (i = 0; i < dev->nr_pairs; i++)
+		napi_schedule(&dev->queues[i].napi);
+}
+
+/*
+ * Stop the polls and the control work; drop what waits for the guest.
+ * Afterwards nothing of this device touches guest memory until the next
+ * DRIVER_OK. Root's interface stays registered, carrier off.
+ */
+static void hvnet_reset(struct hvisor_vdev *vdev)
+{
+	struct hvnet_dev *dev = to_hvnet(vdev);
+	unsigned int i;
+
+	mutex_lock(&dev->ctrl_mutex);
+	WRITE_ONCE(dev->running, false);
+	mutex_unlock(&dev->ctrl_mutex);
+	for (i = 0; i < dev->nr_pairs; i++) {
+		struct hvnet_queue *q = &dev->queues[i];
+
+		/* Waits for a running poll; it then sees !running. */
+		napi_disable(&q->napi);
+		skb_queue_purge(&q->skbs);
+		WRITE_ONCE(q->starved, false);
+		napi_enable(&q->napi);
+	}
+	WRITE_ONCE(dev->guest_offloads, 0);
+	schedule_work(&dev->features_work);
+	netif_carrier_off(dev->ndev);
+	netif_tx_wake_all_queues(dev->ndev);
+	/* A packet queued after the purge waits for the next purge. */
+}
+
+static void hvnet_free(struct hvnet_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->nr_pairs; i++) {
+		skb_queue_purge(&dev->queues[i].skbs);
+		hvnet_rx_batch_free(&dev->queues[i].batch);
+	}
+	mutex_destroy(&dev->ctrl_mutex);
+	kfree(dev);
+}
+
+static void hvnet_release(struct hvisor_vdev *vdev)
+{
+	struct hvnet_dev *dev = to_hvnet(vdev);
+
+	WRITE_ONCE(dev->running, false);
+	cancel_work_sync(&dev->features_work);
+	hvnet_netdev_destroy(dev);
+	cancel_work_sync(&dev->ctrl_work);
+	hvisor_vdev_cleanup(vdev);
+	hvnet_free(dev);
+}
+
+static const struct hvisor_vdev_ops hvnet_ops = {
+	.notify = hvnet_notify,
+	.driver_ok = hvnet_driver_ok,
+	.reset = hvnet_reset,
+	.release = hvnet_release,
+};
+
+/* ---- Creation ---- */
+
+static bool hvnet_str_ok(const char *s, size_t size)
+{
+	return strnlen(s, size) < size;
+}
+
+static int hvnet_check_config(const struct hvisor_vhost_dev_config *cfg,
+			      u32 *nr_pairs, u32 *queue_size, u32 *mtu)
+{
+	const struct hvisor_vhost_net_config *c = &cfg->net;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c->reserved); i++)
+		if (c->reserved[i])
+			return -EINVAL;
+	if (c->offloads_off & ~(HVISOR_VHOST_NET_OFF_CSUM |
+				HVISOR_VHOST_NET_OFF_TSO |
+				HVISOR_VHOST_NET_OFF_MRG_RXBUF))
+		return -EINVAL;
+	if (!hvnet_str_ok(c->ifname, sizeof(c->ifname)) ||
+	    !hvnet_str_ok(c->tap, sizeof(c->tap)))
+		return -EINVAL;
+	if (c->ifname[0] && !dev_valid_name(c->ifname))
+		return -EINVAL;
+	if (c->tap[0])
+		return -EOPNOTSUPP;	/* not implemented yet */
+	if (is_multicast_ether_addr(c->mac))
+		return -EINVAL;
+	*nr_pairs = cfg->num_queues ? cfg->num_queues : 1;
+	*queue_size = cfg->queue_size ? cfg->queue_size : HVNET_DEF_QUEUE_SIZE;
+	*mtu = c->mtu ? c->mtu : HVNET_DEF_MTU;
+	if (*nr_pairs > HVNET_MAX_PAIRS || *queue_size < 2 ||
+	    *queue_size > HVISOR_VQ_MAX_SIZE || !is_power_of_2(*queue_size) ||
+	    *mtu < HVNET_MIN_MTU || *mtu > HVNET_MAX_FRAME - VLAN_ETH_HLEN)
+		return -EINVAL;
+	return 0;
+}
+
+static void hvnet_setup_config(struct hvnet_dev *dev,
+			       const struct hvisor_vhost_net_config *c)
+{
+	struct virtio_net_config *vc = &dev->config;
+
+	if (is_zero_ether_addr(c->mac))
+		eth_random_addr(vc->mac);
+	else
+		ether_addr_copy(vc->mac, c->mac);
+	vc->status = __cpu_to_virtio16(true, 0);
+	vc->max_virtqueue_pairs = __cpu_to_virtio16(true, dev->nr_pairs);
+	vc->mtu = __cpu_to_virtio16(true, dev->mtu);
+	dev->vdev.device_id = HVISOR_VHOST_DEV_NET;
+	dev->vdev.device_features =
+		hvnet_offered_features(dev->offloads_off, dev->nr_pairs);
+	dev->vdev.config = vc;
+	dev->vdev.config_len = offsetofend(struct virtio_net_config, mtu);
+	dev->vdev.ops = &hvnet_ops;
+	dev->vdev.priv = dev;
+}
+
+static struct hvnet_dev *hvnet_alloc(u32 nr_pairs, u32 queue_size)
+{
+	struct hvnet_dev *dev;
+	unsigned int i;
+
+	dev = kzalloc(struct_size(dev, queues, nr_pairs), GFP_KERNEL);
+	if (!dev)
+		return NULL;
+	dev->nr_pairs = nr_pairs;
+	dev->curr_pairs = 1;
+	INIT_WORK(&dev->features_work, hvnet_features_work);
+	INIT_WORK(&dev->ctrl_work, hvnet_ctrl_work);
+	mutex_init(&dev->ctrl_mutex);
+	for (i = 0; i < nr_pairs; i++) {
+		struct hvnet_queue *q = &dev->queues[i];
+
+		q->dev = dev;
+		q->index = i;
+		skb_queue_head_init(&q->skbs);
+		u64_stats_init(&q->stats.syncp);
+	}
+	for (i = 0; i < nr_pairs; i++) {
+		if (hvnet_rx_batch_alloc(&dev->queues[i].batch, queue_size)) {
+			hvnet_free(dev);
+			return NULL;
+		}
+	}
+	return dev;
+}
+
+static struct hvisor_vdev *hvnet_create(const struct hvisor_vhost_dev_config *cfg)
+{
+	struct net_device *ndev;
+	struct hvnet_dev *dev;
+	u32 nr_pairs, queue_size, mtu;
+	unsigned int i;
+	int ret;
+
+	ret = hvnet_check_config(cfg, &nr_pairs, &queue_size, &mtu);
+	if (ret)
+		return ERR_PTR(ret);
+	dev = hvnet_alloc(nr_pairs, queue_size);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	dev->mtu = mtu;
+	dev->offloads_off = cfg->net.offloads_off;
+	hvnet_setup_config(dev, &cfg->net);
+	ret = hvisor_vdev_init(&dev->vdev, 2 * nr_pairs + (nr_pairs > 1),
+			       queue_size);
+	if (ret)
+		goto err_free;
+	for (i = 0; i < nr_pairs; i++) {
+		dev->queues[i].rxvq = &dev->vdev.vqs[2 * i];
+		dev->queues[i].txvq = &dev->vdev.vqs[2 * i + 1];
+	}
+	ndev = hvnet_netdev_create(dev, &cfg->net, cfg->zone_id);
+	if (IS_ERR(ndev)) {
+		ret = PTR_ERR(ndev);
+		hvisor_vdev_cleanup(&dev->vdev);
+		goto err_free;
+	}
+	pr_info("%s: guest MAC %pM, %u queue pair(s), MTU %u\n", ndev->name,
+		dev->config.mac, nr_pairs, mtu);
+	return &dev->vdev;
+err_free:
+	hvnet_free(dev);
+	return ERR_PTR(ret);
+}
+
+/* Root-side name: the interface. */
+static void hvnet_fill_info(struct hvisor_vdev *vdev,
+			    struct hvisor_vhost_dev_info *info)
+{
+	struct hvnet_dev *dev = to_hvnet(vdev);
+
+	if (dev->ndev)
+		strscpy(info->name, dev->ndev->name, sizeof(info->name));
+}
+
+const struct hvisor_dev_type hvisor_net_type = {
+	.type = HVISOR_VHOST_DEV_NET,
+	.name = "net",
+	.create = hvnet_create,
+	.fill_info = hvnet_fill_info,
+};

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-net backend of hvisor_vhost: shared definitions of its parts.
+ *
+ *   net.c       the device: creation, features, config, transport callbacks
+ *   net_dev.c   the root-side net_device: open/stop, xmit, stats, ethtool
+ *   net_rx.c    root -> guest: queued skbs copied into guest rx buffers
+ *   net_tx.c    guest -> root: tx chains turned into skbs, NAPI poll
+ *   net_ctrl.c  the control queue (VIRTIO_NET_CTRL_MQ)
+ *   net_pkt.c   pure packet helpers (header conversion, copies), KUnit tested
+ */
+#ifndef _HVISOR_NET_H
+#define _HVISOR_NET_H
+
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/virtio_net.h>
+#include <linux/hvisor_vhost.h>
+
+#include "vdev.h"
+#include "vq.h"
+
+#define HVNET_MAX_PAIRS		8
+#define HVNET_DEF_QUEUE_SIZE	256
+/* Packets root may queue for one guest rx queue before it must wait. */
+#define HVNET_RXQ_LIMIT		256
+/* Packets per queue and direction handled in one NAPI poll. */
+#define HVNET_WEIGHT		64
+/* Buffers of one tx chain (header, linear part, frags, region splits). */
+#define HVNET_TX_IOV		64
+/* Largest frame either way (a 64 KiB GSO packet and its headers). */
+#define HVNET_MAX_FRAME		(65535 + VLAN_ETH_HLEN)
+#define HVNET_MIN_MTU		68
+#define HVNET_DEF_MTU		1500
+/* The header is always the 12-byte one: VIRTIO_F_VERSION_1 is required. */
+#define HVNET_HDR_LEN		sizeof(struct virtio_net_hdr_mrg_rxbuf)
+
+/* Guest offloads root may use when it sends to the guest. */
+#define HVNET_GUEST_CSUM	BIT(0)
+#define HVNET_GUEST_TSO4	BIT(1)
+#define HVNET_GUEST_TSO6	BIT(2)
+
+/**
+ * struct hvnet_qstats - counters of one queue pair, root's point of view
+ * @syncp: 64-bit counter consistency on 32-bit machines
+ * @rx_packets: packets root received (the guest sent)
+ * @rx_bytes: their bytes
+ * @tx_packets: packets delivered into guest buffers
+ * @tx_bytes: their bytes
+ * @rx_dropped: guest packets dropped (root interface down, no memory)
+ * @rx_errors: malformed guest packets
+ * @tx_dropped: packets for the guest dropped (no guest buffer, queue
+ *	full, guest not running, does not fit)
+ *
+ * Packets and bytes are counted by the pair's NAPI poll only; drops also
+ * by root's xmit on any CPU, hence atomics.
+ */
+struct hvnet_qstats {
+	struct u64_stats_sync syncp;
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	atomic64_t rx_dropped;
+	atomic64_t rx_errors;
+	atomic64_t tx_dropped;
+};
+
+struct hvnet_dev;
+
+/**
+ * struct hvnet_rx_batch - guest rx buffers taken for one packet
+ * @reqs: the chains
+ * @used: their used entries
+ * @iov: the chains' buffers, shared: chain i uses reqs[i].iov
+ * @max_chains: room in @reqs and @used (the queue size)
+ * @max_iov: room in @iov
+ */
+struct hvnet_rx_batch {
+	struct hvisor_vq_req *reqs;
+	struct hvisor_vq_used *used;
+	struct kvec *iov;
+	unsigned int max_chains;
+	unsigned int max_iov;
+};
+
+/**
+ * struct hvnet_queue - one queue pair
+ * @dev: owning device
+ * @index: pair number
+ * @rxvq: guest rx ring (root -> guest), vdev.vqs[2 * index]
+ * @txvq: guest tx ring (guest -> root), vdev.vqs[2 * index + 1]
+ * @napi: polls both rings; the only consumer of both
+ * @skbs: packets root sent, waiting for guest rx buffers; bounded by
+ *	%HVNET_RXQ_LIMIT (its own lock protects it)
+ * @starved: the guest had no rx buffer at the last try: root drops
+ *	instead of waiting (written by @napi, read by xmit)
+ * @batch: rx buffers of the packet being delivered (used by @napi only)
+ * @tx_iov: buffers of the tx chain being read (used by @napi only)
+ * @stats: counters
+ */
+struct hvnet_queue {
+	struct hvnet_dev *dev;
+	unsigned int index;
+	struct hvisor_vq *rxvq;
+	struct hvisor_vq *txvq;
+	struct napi_struct napi;
+	struct sk_buff_head skbs;
+	bool starved;
+	struct hvnet_rx_batch batch;
+	struct kvec tx_iov[HVNET_TX_IOV];
+	struct hvnet_qstats stats;
+};
+
+/**
+ * struct hvnet_dev - a virtio-net device and its root interface
+ * @vdev: the transport; must stay first (container_of)
+ * @ndev: root's interface; its priv points back here
+ * @running: the guest set DRIVER_OK and no reset happened since: the NAPI
+ *	polls may touch the rings (written under @vdev.lock or with the
+ *	polls stopped)
+ * @guest_offloads: HVNET_GUEST_* the guest negotiated (read by xmit)
+ * @mrg_rxbuf: VIRTIO_NET_F_MRG_RXBUF negotiated
+ * @nr_pairs: queue pairs offered
+ * @curr_pairs: queue pairs the guest uses (VQ_PAIRS_SET)
+ * @offloads_off: HVISOR_VHOST_NET_OFF_* from the config
+ * @mtu: MTU offered
+ * @config: the config space the guest reads; the status field changes
+ *	under @vdev.lock
+ * @features_work: re-evaluates root's interface features (rtnl) after
+ *	the guest negotiated or reset
+ * @ctrl_work: runs the control queue (process context)
+ * @ctrl_mutex: held by @ctrl_work while it uses the ring and by reset
+ * @ctrl_iov: buffers of one control chain (used by @ctrl_work only)
+ * @queues: the queue pairs
+ */
+struct hvnet_dev {
+	struct hvisor_vdev vdev;
+	struct net_device *ndev;
+	bool running;
+	u32 guest_offloads;
+	bool mrg_rxbuf;
+	u32 nr_pairs;
+	u32 curr_pairs;
+	u32 offloads_off;
+	u32 mtu;
+	struct virtio_net_config config;
+	struct work_struct features_work;
+	struct work_struct ctrl_work;
+	struct mutex ctrl_mutex;	/* control ring consumer vs reset */
+	struct kvec ctrl_iov[16];
+	struct hvnet_queue queues[];
+};
+
+static inline struct hvnet_dev *to_hvnet(struct hvisor_vdev *vdev)
+{
+	return container_of(vdev, struct hvnet_dev, vdev);
+}
+
+/* net_pkt.c: pure helpers */
+u64 hvnet_offered_features(u32 offloads_off, u32 nr_pairs);
+u32 hvnet_guest_offloads(u64 features);
+netdev_features_t hvnet_allowed_features(u32 guest_offloads);
+int hvnet_hdr_from_skb(const struct sk_buff *skb,
+		       struct virtio_net_hdr_mrg_rxbuf *hdr, u32 guest_offloads);
+struct sk_buff *hvnet_skb_from_chain(struct net_device *ndev,
+				     const struct hvisor_vq_req *req,
+				     int *err);
+int hvnet_rx_plan(const struct hvisor_vq_req *reqs, unsigned int nr,
+		  u32 total, bool mrg);
+int hvnet_copy_to_chains(const struct sk_buff *skb,
+			 const struct virtio_net_hdr_mrg_rxbuf *hdr,
+			 const struct hvisor_vq_req *reqs, unsigned int nr,
+			 struct hvisor_vq_used *used);
+
+/* net_dev.c */
+struct net_device *hvnet_netdev_create(struct hvnet_dev *dev,
+				       const struct hvisor_vhost_net_config *c,
+				       u32 zone_id);
+void hvnet_netdev_destroy(struct hvnet_dev *dev);
+void hvnet_set_link(struct hvnet_dev *dev, bool up);
+void hvnet_features_work(struct work_struct *work);
+
+/* net_rx.c */
+int hvnet_rx_poll(struct hvnet_queue *q, int budget);
+bool hvnet_rx_rearm(struct hvnet_queue *q);
+netdev_tx_t hvnet_rx_enqueue(struct hvnet_queue *q, struct sk_buff *skb);
+int hvnet_rx_batch_alloc(struct hvnet_rx_batch *b, u32 queue_size);
+void hvnet_rx_batch_free(struct hvnet_rx_batch *b);
+
+/* net_tx.c */
+int hvnet_napi_poll(struct napi_struct *napi, int budget);
+
+/* net_ctrl.c */
+void hvnet_ctrl_work(struct work_struct *work);
+
+/* counters */
+void hvnet_count_rx(struct hvnet_queue *q, unsigned int len);
+void hvnet_count_tx(struct hvnet_queue *q, unsigned int len);
+void hvnet_count_drop(struct hvnet_queue *q, bool to_guest, bool error);
+
+#endif /* _HVISOR_NET_H */
