@@ -15,6 +15,15 @@
 #define HVISOR_HAVE_VIRTQUEUE_INFO \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0))
 
+/* 6.6 passes tty_operations.write() a size_t count, returning ssize_t. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define HVISOR_TTY_WRITE_RET	ssize_t
+#define HVISOR_TTY_WRITE_COUNT	size_t
+#else
+#define HVISOR_TTY_WRITE_RET	int
+#define HVISOR_TTY_WRITE_COUNT	int
+#endif
+
 /**
  * hvisor_vfs_iter_write() - vfs_iter_write() with freeze protection
  * @file: file to write

@@ -86,6 +86,7 @@ int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem);
 int hvisor_registry_zone_reset(u32 zone_id);
 int hvisor_registry_zone_del(u32 zone_id);
 int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg);
+struct hvisor_vdev *hvisor_registry_dev_find(u32 id);
 int hvisor_registry_dev_del(u32 id, u32 flags);
 int hvisor_registry_dev_list(struct hvisor_vhost_dev_info __user *entries,
 			     u32 room, u32 *count);

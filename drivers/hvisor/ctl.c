@@ -11,10 +11,14 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/hvisor_vhost.h>
 
+#include "console.h"
 #include "core.h"
 
 static_assert(sizeof(struct hvisor_vhost_status) == 128);
@@ -133,6 +137,70 @@ static long hvisor_ctl_dev_list(void __user *arg)
 	return copy_to_user(arg, &list, sizeof(list)) ? -EFAULT : 0;
 }
 
+/*
+ * Copy a console's log into a kernel buffer under hvisor_ctl_mutex (the
+ * device cannot go away meanwhile); the caller copies it to user space
+ * without locks. Returns bytes copied or a negative errno.
+ */
+static int hvisor_ctl_log_fetch(struct hvisor_vhost_console_log *log,
+				void **bufp)
+{
+	struct hvisor_vdev *vdev;
+	bool clear = log->flags & HVISOR_VHOST_CONSOLE_LOG_F_CLEAR;
+	void *buf = NULL;
+	u32 room;
+	int ret;
+
+	mutex_lock(&hvisor_ctl_mutex);
+	vdev = hvisor_registry_dev_find(log->id);
+	if (!vdev) {
+		ret = -ENOENT;
+		goto unlock;
+	}
+	room = min(log->len, hvisor_console_log_size(vdev));
+	if (room) {
+		buf = kvmalloc(room, GFP_KERNEL);
+		if (!buf) {
+			ret = -ENOMEM;
+			goto unlock;
+		}
+	}
+	ret = hvisor_console_log_copy(vdev, buf, room, clear, &log->size,
+				      &log->lost);
+unlock:
+	mutex_unlock(&hvisor_ctl_mutex);
+	if (ret < 0)
+		kvfree(buf);
+	else
+		*bufp = buf;
+	return ret;
+}
+
+static long hvisor_ctl_console_log(void __user *arg)
+{
+	struct hvisor_vhost_console_log log;
+	void *buf = NULL;
+	long ret;
+	int n;
+
+	if (copy_from_user(&log, arg, sizeof(log)))
+		return -EFAULT;
+	if (log.flags & ~HVISOR_VHOST_CONSOLE_LOG_F_CLEAR ||
+	    !hvisor_ctl_zeroed(log.reserved, ARRAY_SIZE(log.reserved)))
+		return -EINVAL;
+	n = hvisor_ctl_log_fetch(&log, &buf);
+	if (n < 0)
+		return n;
+	ret = 0;
+	if (n && copy_to_user(u64_to_user_ptr(log.buf), buf, n))
+		ret = -EFAULT;
+	kvfree(buf);
+	log.len = n;
+	if (!ret && copy_to_user(arg, &log, sizeof(log)))
+		ret = -EFAULT;
+	return ret;
+}
+
 static long hvisor_ctl_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long uarg)
 {
@@ -152,6 +220,8 @@ static long hvisor_ctl_ioctl(struct file *file, unsigned int cmd,
 		return hvisor_ctl_dev_del(arg);
 	case HVISOR_VHOST_DEV_LIST:
 		return hvisor_ctl_dev_list(arg);
+	case HVISOR_VHOST_CONSOLE_LOG:
+		return hvisor_ctl_console_log(arg);
 	default:
 		return -ENOTTY;
 	}

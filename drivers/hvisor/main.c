@@ -85,5 +85,5 @@ module_init(hvisor_main_init);
 module_exit(hvisor_main_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("In-kernel virtio backends (blk) for the hvisor hypervisor");
+MODULE_DESCRIPTION("In-kernel virtio backends (blk, net, console) for the hvisor hypervisor");
 MODULE_AUTHOR("hvisor-vhost developers");

@@ -42,13 +42,9 @@ static unsigned int hvisor_nr_devices;
 
 static const struct hvisor_dev_type *const hvisor_dev_types[] = {
 	&hvisor_blk_type,
+	&hvisor_console_type,
+	&hvisor_net_type,
 };
-
-/* Device types that exist in virtio but are not served (yet). */
-static bool hvisor_dev_type_known(u32 type)
-{
-	return type == HVISOR_VHOST_DEV_NET || type == HVISOR_VHOST_DEV_CONSOLE;
-}
 
 static const struct hvisor_dev_type *hvisor_dev_type_find(u32 type)
 {
@@ -378,7 +374,7 @@ int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 		return ret;
 	type = hvisor_dev_type_find(cfg->type);
 	if (!type)
-		return hvisor_dev_type_known(cfg->type) ? -EOPNOTSUPP : -EINVAL;
+		return -EINVAL;
 	if (!hv)
 		return -ENODEV;
 	if (!cfg->zone_id)
@@ -416,6 +412,19 @@ static void hvisor_registry_remove(struct hvisor_vdev *vdev, bool force)
 		hv->ops->device_removing(hv, &hv_dev, force);
 	hvisor_registry_unpublish(vdev);
 	pr_info("device %u removed\n", hv_dev.id);
+}
+
+/**
+ * hvisor_registry_dev_find() - a device by id, for the control plane
+ * @id: device id
+ *
+ * Context: hvisor_ctl_mutex held; the device stays while it is.
+ * Return: the device or NULL.
+ */
+struct hvisor_vdev *hvisor_registry_dev_find(u32 id)
+{
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	return xa_load(&hvisor_devices, id);
 }
 
 /**

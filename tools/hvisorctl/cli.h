@@ -19,6 +19,7 @@ int cmd_status(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
 int cmd_zone(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 
 /* A subcommand table entry. */
 struct subcmd {

@@ -22,6 +22,7 @@ static const char main_help[] =
 "  dev add console [OPTIONS]        serve a console to a zone\n"
 "  dev del ID [--force]             remove a device\n"
 "  dev list [--json]                devices and their counters\n"
+"  console DEV [--log] [--clear]    attach to a guest console, or print its log\n"
 "  zone mem add ZONE ZONE0_IPA ZONEX_IPA SIZE\n"
 "                                   register a zone's memory\n"
 "  zone reset ZONE                  reset every device of a zone\n"
@@ -50,6 +51,7 @@ static const struct subcmd main_cmds[] = {
 	{ "dev", cmd_dev },
 	{ "zone", cmd_zone },
 	{ "config", cmd_config },
+	{ "console", cmd_console },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },
 	{ "-V", cmd_version },

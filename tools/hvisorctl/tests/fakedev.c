@@ -13,6 +13,10 @@
  *                       OP is STATUS, ZONE_MEM, ZONE_RESET, ZONE_DEL,
  *                       DEV_ADD, DEV_DEL or DEV_LIST
  *   FAKE_TRACE=1        print each request to stderr as "fake: ..."
+ *   FAKE_CONSOLES=N     then N console devices (ids after the blk ones),
+ *                       their tty FAKE_CONSOLE_TTY (default /dev/hvconI),
+ *                       their log FAKE_CONSOLE_LOG (default "fake guest
+ *                       output\n") with FAKE_CONSOLE_LOST bytes lost
  * Zone 1 exists from the start (the simulator's zone).
  */
 #include <dlfcn.h>
@@ -44,9 +48,10 @@ static uint32_t next_id;
 static unsigned int op_count[8];
 
 enum { OP_STATUS, OP_ZONE_MEM, OP_ZONE_RESET, OP_ZONE_DEL, OP_DEV_ADD,
-	OP_DEV_DEL, OP_DEV_LIST };
+	OP_DEV_DEL, OP_DEV_LIST, OP_CONSOLE_LOG };
 static const char *const op_names[] = { "STATUS", "ZONE_MEM", "ZONE_RESET",
-	"ZONE_DEL", "DEV_ADD", "DEV_DEL", "DEV_LIST" };
+	"ZONE_DEL", "DEV_ADD", "DEV_DEL", "DEV_LIST", "CONSOLE_LOG" };
+static bool log_cleared;
 
 static bool env_on(const char *name)
 {
@@ -67,6 +72,8 @@ static void trace(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 }
+
+static void fake_add_consoles(void);
 
 static void fake_init(void)
 {
@@ -92,6 +99,7 @@ static void fake_init(void)
 		d->bytes_in = 1536ull << i % 40;
 		snprintf(d->name, sizeof(d->name), "/srv/disk%u.img", i);
 	}
+	fake_add_consoles();
 }
 
 /* Injected failure for this op as a negative errno, or 0. */
@@ -272,6 +280,58 @@ static int fake_dev_list(struct hvisor_vhost_dev_list *l)
 	return 0;
 }
 
+static void fake_add_consoles(void)
+{
+	const char *n = getenv("FAKE_CONSOLES"), *tty = getenv("FAKE_CONSOLE_TTY");
+	unsigned int i, count = n ? (unsigned int)atoi(n) : 0;
+	struct hvisor_vhost_dev_info *d;
+
+	for (i = 0; i < count && nr_devs < MAX_DEVS; i++) {
+		d = &devs[nr_devs++];
+		memset(d, 0, sizeof(*d));
+		d->id = next_id++;
+		d->type = HVISOR_VHOST_DEV_CONSOLE;
+		d->zone_id = 1;
+		d->num_queues = 2;
+		if (tty)
+			snprintf(d->name, sizeof(d->name), "%s", tty);
+		else
+			snprintf(d->name, sizeof(d->name), "/dev/hvcon%u", i);
+	}
+}
+
+static int fake_console_log(struct hvisor_vhost_console_log *l)
+{
+	const char *text = getenv("FAKE_CONSOLE_LOG");
+	const char *lost = getenv("FAKE_CONSOLE_LOST");
+	unsigned int i;
+	size_t len;
+
+	if (!text)
+		text = "fake guest output\n";
+	if (log_cleared)
+		text = "";
+	trace("CONSOLE_LOG id=%u flags=%u len=%u", l->id, l->flags, l->len);
+	if (l->flags & ~HVISOR_VHOST_CONSOLE_LOG_F_CLEAR)
+		return -EINVAL;
+	for (i = 0; i < nr_devs && devs[i].id != l->id; i++)
+		;
+	if (i == nr_devs)
+		return -ENOENT;
+	if (devs[i].type != HVISOR_VHOST_DEV_CONSOLE)
+		return -EINVAL;
+	len = strlen(text);
+	l->size = (uint32_t)len;
+	if (len > l->len)
+		len = l->len;
+	memcpy((void *)(uintptr_t)l->buf, text + strlen(text) - len, len);
+	l->len = (uint32_t)len;
+	l->lost = lost ? strtoull(lost, NULL, 0) : 0;
+	if (l->flags & HVISOR_VHOST_CONSOLE_LOG_F_CLEAR)
+		log_cleared = true;
+	return 0;
+}
+
 /* Answer one request: 0, or a negative errno as the kernel would. */
 static int fake_ioctl(unsigned long req, void *arg)
 {
@@ -279,13 +339,13 @@ static int fake_ioctl(unsigned long req, void *arg)
 		HVISOR_VHOST_GET_STATUS, HVISOR_VHOST_ZONE_ADD_MEM,
 		HVISOR_VHOST_ZONE_RESET, HVISOR_VHOST_ZONE_DEL,
 		HVISOR_VHOST_DEV_ADD, HVISOR_VHOST_DEV_DEL,
-		HVISOR_VHOST_DEV_LIST,
+		HVISOR_VHOST_DEV_LIST, HVISOR_VHOST_CONSOLE_LOG,
 	};
 	int op, err;
 
-	for (op = 0; op < 7 && reqs[op] != req; op++)
+	for (op = 0; op < 8 && reqs[op] != req; op++)
 		;
-	if (op == 7)
+	if (op == 8)
 		return -ENOTTY;
 	err = injected(op);
 	if (err)
@@ -297,6 +357,7 @@ static int fake_ioctl(unsigned long req, void *arg)
 	case OP_ZONE_DEL: return fake_zone(op, arg);
 	case OP_DEV_ADD: return fake_dev_add(arg);
 	case OP_DEV_DEL: return fake_dev_del(arg);
+	case OP_CONSOLE_LOG: return fake_console_log(arg);
 	default: return fake_dev_list(arg);
 	}
 }

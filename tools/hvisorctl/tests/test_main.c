@@ -10,6 +10,9 @@
 
 #include "test.h"
 
+/* test_console.c; bin and preload may be NULL (pure parts only) */
+void test_console(const char *bin, const char *preload);
+
 unsigned int t_passed, t_failed;
 
 bool t_check(bool ok, const char *file, int line, const char *what)
@@ -63,6 +66,7 @@ int main(int argc, char **argv)
 	test_config();
 	if (argc > 1)
 		test_cli(argv[1], argc > 2 ? argv[2] : NULL);
+	test_console(argc > 1 ? argv[1] : NULL, argc > 2 ? argv[2] : NULL);
 	printf("%u passed, %u failed\n", t_passed, t_failed);
 	return t_failed ? 1 : 0;
 }
