@@ -84,6 +84,31 @@ hvv_load_sim() {
 	hvv_insmod hvisor_vhost_sim
 	hvv_wait_for "/dev/hvisor-vhost" 10 || hvv_fail "/dev/hvisor-vhost missing"
 }
+# Load both for the console: the guest's hvc driver waits for each output
+# buffer with interrupts off (put_chars()); in the simulator the guest
+# shares root's two CPUs, so the wakeup is handled inline (wakeup=direct)
+# and the backend takes the buffer at once. A real hvisor guest runs on
+# its own CPUs.
+hvv_load_sim_console() {
+	hvv_insmod hvisor_vhost hypervisor=sim
+	hvv_insmod hvisor_vhost_sim wakeup=direct
+	hvv_wait_for "/dev/hvisor-vhost" 10 || hvv_fail "/dev/hvisor-vhost missing"
+}
+# The guest's /dev/hvc0 node always exists (hvc's lines are static): it
+# is ready once it can be opened (virtio_console probed the port).
+hvv_hvc_ready() {
+	_n=$((100 * HVV_SLOW))
+	until (exec 9<>/dev/hvc0) 2>/dev/null; do
+		[ "$_n" -gt 0 ] || return 1
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+}
+# The root tty of the first console "hvisorctl dev list" shows.
+hvv_console_tty() {
+	hvisorctl dev list --json |
+		sed -n 's/.*"name": *"\(\/dev\/hvcon[0-9]*\)".*/\1/p' | head -n 1
+}
 hvv_unload_all() {
 	for _m in hvisor_vhost_sim hvisor_vhost; do
 		if hvv_loaded "$_m"; then hvv_rmmod "$_m"; fi

@@ -9,17 +9,6 @@
 # HVV-TIMEOUT: 300
 . /hvv/lib.sh
 
-# The guest's /dev/hvc0 node always exists (hvc's lines are static): it
-# is ready once it can be opened (virtio_console probed the port).
-hvc_ready() {
-	_n=$((100 * HVV_SLOW))
-	until (exec 9<>/dev/hvc0) 2>/dev/null; do
-		[ "$_n" -gt 0 ] || return 1
-		_n=$((_n - 1))
-		sleep 0.1
-	done
-}
-
 BYTES=$((4 * 1024 * 1024))
 [ "$HVV_KERNEL" != debug ] || BYTES=$((1024 * 1024))
 
@@ -33,12 +22,10 @@ bench() {
 
 # As in the selftests: the guest's hvc waits for its buffers with
 # interrupts off, so the simulator's wakeup is handled inline.
-hvv_insmod hvisor_vhost hypervisor=sim
-hvv_insmod hvisor_vhost_sim wakeup=direct
-hvv_wait_for /dev/hvisor-vhost 10 || hvv_fail "/dev/hvisor-vhost missing"
+hvv_load_sim_console
 id=$(hvv_dev_add console --log-size 1M)
-hvc_ready || hvv_fail "no /dev/hvc0"
-tty=$(hvisorctl dev list --json | sed -n 's/.*"name": *"\(\/dev\/hvcon[0-9]*\)".*/\1/p' | head -n 1)
+hvv_hvc_ready || hvv_fail "no /dev/hvc0"
+tty=$(hvv_console_tty)
 hvv_wait_for "$tty" 5 || hvv_fail "$tty missing"
 
 pty=$(bench pty pty $BYTES)

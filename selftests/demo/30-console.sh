@@ -9,29 +9,17 @@
 # HVV-TIMEOUT: 120
 . /hvv/lib.sh
 
-# The guest's /dev/hvc0 node always exists (hvc's lines are static): it
-# is ready once it can be opened (virtio_console probed the port).
-hvc_ready() {
-	_n=$((100 * HVV_SLOW))
-	until (exec 9<>/dev/hvc0) 2>/dev/null; do
-		[ "$_n" -gt 0 ] || return 1
-		_n=$((_n - 1))
-		sleep 0.1
-	done
-}
-
 step() { printf '\n=== %s\n' "$*"; }
 
 step "Load hvisor_vhost on the simulator, then the simulator"
-hvv_insmod hvisor_vhost hypervisor=sim
-hvv_insmod hvisor_vhost_sim wakeup=direct
+hvv_load_sim_console
 
 step "A virtio-console device"
 id=$(hvv_dev_add console)
 [ -n "$id" ] || hvv_fail "no device id from hvisorctl dev add"
-hvc_ready || hvv_fail "no /dev/hvc0 in the guest"
+hvv_hvc_ready || hvv_fail "no /dev/hvc0 in the guest"
 hvv_run hvisorctl dev list
-tty=$(hvisorctl dev list --json | sed -n 's/.*"name": *"\(\/dev\/hvcon[0-9]*\)".*/\1/p' | head -n 1)
+tty=$(hvv_console_tty)
 hvv_log "root side: $tty, guest side: /dev/hvc0"
 
 step "The guest writes to /dev/hvc0 while nobody is attached"

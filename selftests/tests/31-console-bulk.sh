@@ -10,24 +10,7 @@
 # HVV-TIMEOUT: 180
 . /hvv/lib.sh
 
-# The guest's /dev/hvc0 node always exists (hvc's lines are static): it
-# is ready once it can be opened (virtio_console probed the port).
-hvc_ready() {
-	_n=$((100 * HVV_SLOW))
-	until (exec 9<>/dev/hvc0) 2>/dev/null; do
-		[ "$_n" -gt 0 ] || return 1
-		_n=$((_n - 1))
-		sleep 0.1
-	done
-}
-
-# The guest's hvc driver waits for each output buffer with interrupts off
-# (put_chars()); in the simulator the guest shares root's two CPUs, so the
-# wakeup must be handled inline (wakeup=direct), where the backend takes
-# the buffer at once. A real hvisor guest runs on its own CPUs.
-hvv_insmod hvisor_vhost hypervisor=sim
-hvv_insmod hvisor_vhost_sim wakeup=direct
-hvv_wait_for /dev/hvisor-vhost 10 || hvv_fail "/dev/hvisor-vhost missing"
+hvv_load_sim_console
 hvv_dmesg_mark
 
 size=$((1024 * 1024))
@@ -39,8 +22,8 @@ hvv_run dd if=/dev/urandom of=g.bin bs=1024 count=$((size / 1024)) status=none
 hvv_run dd if=/dev/urandom of=r.bin bs=1024 count=$((size / 1024)) status=none
 
 id=$(hvv_dev_add console --log-size 2M)
-hvc_ready || hvv_fail "no /dev/hvc0 in the guest"
-tty=$(hvisorctl dev list --json | sed -n 's/.*"name": *"\(\/dev\/hvcon[0-9]*\)".*/\1/p' | head -n 1)
+hvv_hvc_ready || hvv_fail "no /dev/hvc0 in the guest"
+tty=$(hvv_console_tty)
 hvv_wait_for "$tty" 5 || hvv_fail "$tty missing"
 exec 3<>/dev/hvc0
 hvv_run stty raw -echo <&3

@@ -9,37 +9,17 @@
 # HVV-TIMEOUT: 180
 . /hvv/lib.sh
 
-# The guest's /dev/hvc0 node always exists (hvc's lines are static): it
-# is ready once it can be opened (virtio_console probed the port).
-hvc_ready() {
-	_n=$((100 * HVV_SLOW))
-	until (exec 9<>/dev/hvc0) 2>/dev/null; do
-		[ "$_n" -gt 0 ] || return 1
-		_n=$((_n - 1))
-		sleep 0.1
-	done
-}
-
-# The guest's hvc driver waits for each output buffer with interrupts off
-# (put_chars()); in the simulator the guest shares root's two CPUs, so the
-# wakeup must be handled inline (wakeup=direct), where the backend takes
-# the buffer at once. A real hvisor guest runs on its own CPUs.
-hvv_insmod hvisor_vhost hypervisor=sim
-hvv_insmod hvisor_vhost_sim wakeup=direct
-hvv_wait_for /dev/hvisor-vhost 10 || hvv_fail "/dev/hvisor-vhost missing"
+hvv_load_sim_console
 hvv_dmesg_mark
 
 guest_tty() {
-	hvc_ready || hvv_fail "no /dev/hvc0 in the guest"
-}
-root_tty() {
-	hvisorctl dev list --json | sed -n 's/.*"name": *"\(\/dev\/hvcon[0-9]*\)".*/\1/p' | head -n 1
+	hvv_hvc_ready || hvv_fail "no /dev/hvc0 in the guest"
 }
 
 # Flood with nobody reading: 1 MiB into a 16 KiB log.
 id=$(hvv_dev_add console --log-size 16K)
 guest_tty
-tty=$(root_tty)
+tty=$(hvv_console_tty)
 hvv_run dd if=/dev/zero of=/dev/hvc0 bs=4k count=256 status=none
 sleep 1
 hvisorctl console "$id" --log >log.out 2>log.err || hvv_fail "--log failed"
