@@ -126,7 +126,7 @@ build_tools() {
 		[ -f "$src" ] || continue
 		out=$dir/progs/$(basename "$src" .c)
 		logged "$LOGS/build-progs.log" gcc -static -O2 -Wall -Wextra -Werror \
-			-I"$HVV_ROOT/uapi" -o "$out" "$src" || return 1
+			-I"$HVV_ROOT/include/uapi" -o "$out" "$src" || return 1
 	done
 	PROGS=$dir/progs
 }

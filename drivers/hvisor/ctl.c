@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/hvisor-vhost: the control plane (uapi/linux/hvisor_vhost.h).
+ * /dev/hvisor-vhost: the control plane (include/uapi/linux/hvisor_vhost.h).
  * Every argument is copied in, checked (flags and reserved fields must be
  * zero) and handed to the registry under hvisor_ctl_mutex.
  */
@@ -18,7 +18,7 @@
 #include <linux/uaccess.h>
 #include <linux/hvisor_vhost.h>
 
-#include "console.h"
+#include "console/console.h"
 #include "core.h"
 
 static_assert(sizeof(struct hvisor_vhost_status) == 128);

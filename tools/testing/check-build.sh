@@ -120,7 +120,7 @@ checkpatch_all() {
 	local rc=0 kfiles ufiles
 	[ -f "$(src_dir)/scripts/checkpatch.pl" ] ||
 		{ echo "error: no checkpatch.pl (tools/testing/kernels.sh src)"; return 1; }
-	kfiles=$(c_files_in drivers include uapi)
+	kfiles=$(c_files_in drivers include)
 	ufiles=$(c_files_in tools selftests)
 	[ -n "$kfiles$ufiles" ] || { echo "error: no C files found"; return 1; }
 	# shellcheck disable=SC2086

@@ -6,7 +6,7 @@
  */
 
 /* First, so that its pr_fmt is the one in force. */
-#include "../blk.c"
+#include "../blk/blk.c"
 
 #include <kunit/test.h>
 #include <linux/kernel.h>

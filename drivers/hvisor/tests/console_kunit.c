@@ -5,7 +5,7 @@
  * that are not powers of two.
  */
 
-#include "../console_log.c"
+#include "../console/log.c"
 
 #include <kunit/test.h>
 

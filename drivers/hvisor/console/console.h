@@ -15,9 +15,9 @@
 #include <linux/virtio_console.h>
 #include <linux/workqueue.h>
 
-#include "console_log.h"
-#include "vdev.h"
-#include "vq.h"
+#include "log.h"
+#include "../vdev.h"
+#include "../vq.h"
 
 /* Queues: receiveq (root -> guest) and transmitq (guest -> root). */
 #define HVCON_RXQ		0

@@ -40,10 +40,10 @@
 #include <linux/workqueue.h>
 #include <linux/hvisor_vhost.h>
 
-#include "compat.h"
-#include "core.h"
-#include "vdev.h"
-#include "vq.h"
+#include "../compat.h"
+#include "../core.h"
+#include "../vdev.h"
+#include "../vq.h"
 
 #define HVBLK_SECTOR_SHIFT	9
 #define HVBLK_SECTOR_SIZE	512U

@@ -23,7 +23,7 @@
 #include <linux/tty_flip.h>
 #include <linux/tty_port.h>
 
-#include "compat.h"
+#include "../compat.h"
 #include "console.h"
 
 #define HVCON_MAX_LINES		64

@@ -19,8 +19,8 @@
 #include <linux/virtio_net.h>
 #include <linux/hvisor_vhost.h>
 
-#include "vdev.h"
-#include "vq.h"
+#include "../vdev.h"
+#include "../vq.h"
 
 #define HVNET_MAX_PAIRS		8
 #define HVNET_DEF_QUEUE_SIZE	256

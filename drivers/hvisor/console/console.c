@@ -33,9 +33,9 @@
 #include <linux/hvisor_vhost.h>
 
 #include "console.h"
-#include "core.h"
-#include "vdev.h"
-#include "vq.h"
+#include "../core.h"
+#include "../vdev.h"
+#include "../vq.h"
 
 #define HVCON_DEF_QUEUE_SIZE	128
 #define HVCON_DEF_LOG_SIZE	SZ_64K

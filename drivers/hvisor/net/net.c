@@ -25,7 +25,7 @@
 #include <linux/workqueue.h>
 #include <linux/hvisor_vhost.h>
 
-#include "core.h"
+#include "../core.h"
 #include "net.h"
 
 static bool hvnet_is_ctrl(const struct hvnet_dev *dev, unsigned int qidx)

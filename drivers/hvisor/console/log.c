@@ -11,7 +11,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "console_log.h"
+#include "log.h"
 
 static u32 hvcon_log_off(const struct hvcon_log *log, u64 pos)
 {
