@@ -2,12 +2,12 @@
 /*
  * virtio-net backend of hvisor_vhost: shared definitions of its parts.
  *
- *   net.c       the device: creation, features, config, transport callbacks
- *   net_dev.c   the root-side net_device: open/stop, xmit, stats, ethtool
- *   net_rx.c    root -> guest: queued skbs copied into guest rx buffers
- *   net_tx.c    guest -> root: tx chains turned into skbs, NAPI poll
- *   net_ctrl.c  the control queue (VIRTIO_NET_CTRL_MQ)
- *   net_pkt.c   pure packet helpers (header conversion, copies), KUnit tested
+ *   device.c    the device: creation, features, config, transport callbacks,
+ *               the control queue (VIRTIO_NET_CTRL_MQ)
+ *   netdev.c    the root-side net_device: open/stop, xmit, stats, ethtool
+ *   napi.c      the NAPI poll of a queue pair: guest tx chains turned into
+ *               skbs, queued root skbs copied into guest rx buffers
+ *   pkt.c       pure packet helpers (header conversion, copies), KUnit tested
  */
 #ifndef _HVISOR_NET_H
 #define _HVISOR_NET_H
@@ -159,7 +159,7 @@ static inline struct hvnet_dev *to_hvnet(struct hvisor_vdev *vdev)
 	return container_of(vdev, struct hvnet_dev, vdev);
 }
 
-/* net_pkt.c: pure helpers */
+/* pkt.c: pure helpers */
 u64 hvnet_offered_features(u32 offloads_off, u32 nr_pairs);
 u32 hvnet_guest_offloads(u64 features);
 netdev_features_t hvnet_allowed_features(u32 guest_offloads);
@@ -175,7 +175,7 @@ int hvnet_copy_to_chains(const struct sk_buff *skb,
 			 const struct hvisor_vq_req *reqs, unsigned int nr,
 			 struct hvisor_vq_used *used);
 
-/* net_dev.c */
+/* netdev.c */
 struct net_device *hvnet_netdev_create(struct hvnet_dev *dev,
 				       const struct hvisor_vhost_net_config *c,
 				       u32 zone_id);
@@ -183,17 +183,13 @@ void hvnet_netdev_destroy(struct hvnet_dev *dev);
 void hvnet_set_link(struct hvnet_dev *dev, bool up);
 void hvnet_features_work(struct work_struct *work);
 
-/* net_rx.c */
-int hvnet_rx_poll(struct hvnet_queue *q, int budget);
-bool hvnet_rx_rearm(struct hvnet_queue *q);
+/* napi.c */
 netdev_tx_t hvnet_rx_enqueue(struct hvnet_queue *q, struct sk_buff *skb);
 int hvnet_rx_batch_alloc(struct hvnet_rx_batch *b, u32 queue_size);
 void hvnet_rx_batch_free(struct hvnet_rx_batch *b);
-
-/* net_tx.c */
 int hvnet_napi_poll(struct napi_struct *napi, int budget);
 
-/* net_ctrl.c */
+/* device.c */
 void hvnet_ctrl_work(struct work_struct *work);
 
 /* counters */

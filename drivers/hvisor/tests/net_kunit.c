@@ -5,7 +5,7 @@
  * rx chains (kvecs standing for guest buffers).
  */
 
-#include "../net/net_pkt.c"
+#include "../net/pkt.c"
 
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
