@@ -11,6 +11,17 @@
 #include <linux/uio.h>
 #include <linux/version.h>
 
+/*
+ * The symbol namespace of what hvisor_vhost.ko exports for the simulator
+ * (include/hvisor/vhost_hv.h): only a module that imports it can link
+ * against those functions. 6.13 spells namespaces as string literals.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define HVISOR_VHOST_SIM_NS	"HVISOR_VHOST_SIM"
+#else
+#define HVISOR_VHOST_SIM_NS	HVISOR_VHOST_SIM
+#endif
+
 /* 6.11 passes find_vqs() a struct virtqueue_info array. */
 #define HVISOR_HAVE_VIRTQUEUE_INFO \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0))

@@ -26,6 +26,7 @@
 #include <hvisor/vhost_hv.h>
 
 #include "bridge.h"
+#include "compat.h"
 #include "core.h"
 #include "vdev.h"
 #include "zone.h"
@@ -216,7 +217,7 @@ void hvisor_vhost_wakeup(void)
 	atomic64_inc(&core.stats.wakeups);
 	hvisor_core_poll(HVISOR_CORE_IRQ_BUDGET);
 }
-EXPORT_SYMBOL_GPL(hvisor_vhost_wakeup);
+EXPORT_SYMBOL_NS_GPL(hvisor_vhost_wakeup, HVISOR_VHOST_SIM_NS);
 
 static void hvisor_core_poll_work(struct work_struct *work)
 {
@@ -337,7 +338,7 @@ out:
 	mutex_unlock(&hvisor_ctl_mutex);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(hvisor_vhost_attach);
+EXPORT_SYMBOL_NS_GPL(hvisor_vhost_attach, HVISOR_VHOST_SIM_NS);
 
 /*
  * Real hvisor keeps using the page it was given (it has no call to forget
@@ -383,7 +384,7 @@ void hvisor_vhost_detach(struct hvisor_vhost_hv *hv)
 	mutex_unlock(&hvisor_ctl_mutex);
 	pr_info("detached from %s\n", hv->name);
 }
-EXPORT_SYMBOL_GPL(hvisor_vhost_detach);
+EXPORT_SYMBOL_NS_GPL(hvisor_vhost_detach, HVISOR_VHOST_SIM_NS);
 
 /**
  * hvisor_vhost_zone_add_ram() - declare guest RAM of a zone
@@ -407,7 +408,7 @@ int hvisor_vhost_zone_add_ram(u32 zone_id, u64 gpa, void *kva, u64 size)
 	mutex_unlock(&hvisor_ctl_mutex);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(hvisor_vhost_zone_add_ram);
+EXPORT_SYMBOL_NS_GPL(hvisor_vhost_zone_add_ram, HVISOR_VHOST_SIM_NS);
 
 /**
  * hvisor_core_get_status() - fill the answer of HVISOR_VHOST_GET_STATUS

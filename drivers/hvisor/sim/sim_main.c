@@ -21,6 +21,7 @@
 #include <hvisor/vhost_hv.h>
 #include <hvisor/virtio_bridge.h>
 
+#include "../compat.h"
 #include "sim.h"
 
 /* At most this many merged System RAM ranges (the core's zone limit). */
@@ -196,5 +197,6 @@ module_init(sim_init);
 module_exit(sim_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(HVISOR_VHOST_SIM_NS);
 MODULE_DESCRIPTION("hvisor and guest simulator for hvisor_vhost (tests and demos only)");
 MODULE_AUTHOR("hvisor-vhost developers");
