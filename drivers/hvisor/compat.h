@@ -8,6 +8,7 @@
 #define _HVISOR_COMPAT_H
 
 #include <linux/fs.h>
+#include <linux/io.h>
 #include <linux/uio.h>
 #include <linux/version.h>
 
@@ -58,6 +59,31 @@ static inline ssize_t hvisor_vfs_iter_write(struct file *file,
 	return n;
 #else
 	return vfs_iter_write(file, it, pos, 0);
+#endif
+}
+
+/**
+ * hvisor_memremap_guest_ram() - map guest RAM that is not root's System RAM
+ * @pa: root physical address, page aligned
+ * @size: bytes, page aligned
+ *
+ * The guest maps its RAM as normal cacheable memory, so root must too, or
+ * it reads stale rings and data (mismatched attributes). memremap(WB)
+ * does that on arm64, x86 and LoongArch (ioremap_cache()). A riscv kernel
+ * whose asm/io.h does not define arch_memremap_wb() (older releases; the
+ * Debian 6.1.192 and 6.12 trees here do define it) falls back to plain
+ * ioremap(), which with Svpbmt is an uncached I/O mapping: map with
+ * PAGE_KERNEL's attributes there explicitly. memunmap() undoes either
+ * mapping (it iounmap()s ioremap addresses).
+ *
+ * Return: the kernel address, or NULL.
+ */
+static inline void *hvisor_memremap_guest_ram(phys_addr_t pa, size_t size)
+{
+#if defined(CONFIG_RISCV) && !defined(arch_memremap_wb)
+	return (__force void *)ioremap_prot(pa, size, _PAGE_KERNEL);
+#else
+	return memremap(pa, size, MEMREMAP_WB);
 #endif
 }
 

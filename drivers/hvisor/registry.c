@@ -24,6 +24,7 @@
 #include <hvisor/vhost_hv.h>
 #include <hvisor/virtio_bridge.h>
 
+#include "compat.h"
 #include "core.h"
 #include "vdev.h"
 #include "zone.h"
@@ -203,7 +204,7 @@ int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 		       mem->zone_id, mem->zone0_ipa, mem->size);
 		return -EINVAL;
 	}
-	kva = memremap(mem->zone0_ipa, mem->size, MEMREMAP_WB);
+	kva = hvisor_memremap_guest_ram(mem->zone0_ipa, mem->size);
 	if (!kva)
 		return -ENOMEM;
 	ret = hvisor_registry_add_ram(mem->zone_id, mem->zonex_ipa, kva,
