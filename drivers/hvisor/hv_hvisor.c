@@ -6,8 +6,9 @@
  * A hypercall instruction with no hvisor behind it is an undefined
  * instruction (an oops in kernel mode) or another hypervisor's call, so
  * nothing is called before hvisor is detected: the /hvisor_virtio_device
- * device-tree node, or on x86 the CPUID signature hvisor shares with ACRN
- * followed by a GET_VIRTIO_IRQ call that must return a sane answer.
+ * device-tree node, or on x86 hvisor's exact CPUID answer (hv_ident.c:
+ * the signature alone is also real ACRN's) followed by a GET_VIRTIO_IRQ
+ * call that must return a sane answer.
  */
 
 #define pr_fmt(fmt) "hvisor_vhost: " fmt
@@ -27,6 +28,7 @@
 #endif
 
 #include "core.h"
+#include "hv_ident.h"
 
 #define HVISOR_DT_PATH		"/hvisor_virtio_device"
 #define HVISOR_RISCV_SBI_EXT	0x114514
@@ -73,10 +75,15 @@ static unsigned long hvisor_call(unsigned long code, unsigned long arg0,
 		     : "memory");
 	return a0;
 #elif defined(CONFIG_X86_64)
+	/*
+	 * hvisor takes the code from rax. r8 is ACRN's hypercall number:
+	 * zero is none, so a call that reached ACRN after all would fail.
+	 */
+	register unsigned long r8 asm("r8") = 0;
 	unsigned long ret;
 
-	asm volatile("vmcall" : "=a"(ret) : "a"(code), "D"(arg0), "S"(arg1)
-		     : "memory");
+	asm volatile("vmcall" : "=a"(ret)
+		     : "a"(code), "D"(arg0), "S"(arg1), "r"(r8) : "memory");
 	return ret;
 #else
 	return (unsigned long)-ENODEV;
@@ -124,15 +131,35 @@ static const struct hvisor_vhost_hv_ops hvisor_real_ops = {
 };
 
 #ifdef CONFIG_X86
-static bool hvisor_x86_signature(void)
+static bool x86_acrn_signature_is_hvisor;
+module_param(x86_acrn_signature_is_hvisor, bool, 0444);
+MODULE_PARM_DESC(x86_acrn_signature_is_hvisor,
+		 "x86: make hvisor hypercalls although CPUID shows ACRN's signature without hvisor's exact answer (only when the hypervisor is known to be hvisor: on ACRN they would be arbitrary ACRN hypercalls)");
+
+/* True only when a vmcall is known to reach hvisor (hv_ident.c). */
+static bool hvisor_x86_detected(void)
 {
-	u32 eax, sig[3];
+	struct hvisor_x86_cpuid c;
 
 	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR))
 		return false;
-	cpuid(0x40000000, &eax, &sig[0], &sig[1], &sig[2]);
-	/* hvisor answers with ACRN's signature (see hvisor-abi.rst 4). */
-	return !memcmp(sig, "ACRNACRNACRN", 12);
+	cpuid(0x40000000, &c.leaf0[0], &c.leaf0[1], &c.leaf0[2], &c.leaf0[3]);
+	cpuid(0x40000001, &c.leaf1[0], &c.leaf1[1], &c.leaf1[2], &c.leaf1[3]);
+	switch (hvisor_x86_identify(&c)) {
+	case HVISOR_X86_HVISOR:
+		return true;
+	case HVISOR_X86_ACRN_SIG:
+		if (x86_acrn_signature_is_hvisor) {
+			pr_warn("CPUID is ACRN's, not hvisor's (max leaf %#x); trusting x86_acrn_signature_is_hvisor=1\n",
+				c.leaf0[0]);
+			return true;
+		}
+		pr_info("CPUID shows ACRN's signature but not hvisor's answer (max leaf %#x): no hypercall made; if this is hvisor, load with x86_acrn_signature_is_hvisor=1\n",
+			c.leaf0[0]);
+		return false;
+	default:
+		return false;
+	}
 }
 
 static int hvisor_find_irq(void)
@@ -141,7 +168,7 @@ static int hvisor_find_irq(void)
 	long ret;
 	int virq;
 
-	if (!hvisor_x86_signature())
+	if (!hvisor_x86_detected())
 		return -ENODEV;
 	irq = kzalloc(sizeof(*irq), GFP_KERNEL);
 	if (!irq)
