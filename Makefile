@@ -46,6 +46,12 @@ endif
 DKMS_SRC = /usr/src/hvisor-vhost-$(VERSION)
 DKMS_FILES = dkms.conf Makefile Kbuild drivers include
 
+# hvisor-tool's command, as hvisor-zone@.service runs it: by name, systemd
+# looks in /usr/local/sbin, /usr/local/bin, /usr/sbin and /usr/bin.
+HVISOR ?= hvisor
+# dkms-install builds for this kernel release (default: the running one).
+KVER ?=
+
 RST2MAN ?= rst2man
 INSTALL ?= install
 OUT = build/packaging
@@ -82,9 +88,11 @@ $(OUT)/hvisorctl.8: Documentation/hvisorctl.rst dkms.conf
 UNITS = hvisor-vhost.service hvisor-zone@.service
 packaging: man $(addprefix $(OUT)/,$(UNITS))
 
-$(OUT)/%.service: packaging/systemd/%.service.in dkms.conf
+# Generated again every time: SBINDIR or HVISOR may differ between runs.
+$(OUT)/%.service: packaging/systemd/%.service.in FORCE
 	@mkdir -p $(OUT)
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< >$@
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@HVISOR@|$(HVISOR)|g' $< >$@.tmp
+	mv $@.tmp $@
 
 # INSTALL_MOD_PATH is where the modules' /lib/modules tree goes.
 install-modules: modules
@@ -105,7 +113,8 @@ install-tools: hvisorctl packaging
 install: install-modules install-tools
 
 # As root: the module sources to $(DKMS_SRC), then dkms builds and
-# installs them for the running kernel (and, AUTOINSTALL, every new one).
+# installs them for the running kernel or KVER (and, AUTOINSTALL, for
+# every kernel installed later).
 dkms-install:
 	rm -rf $(DKMS_SRC)
 	$(INSTALL) -d $(DKMS_SRC)
@@ -114,8 +123,8 @@ dkms-install:
 		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.order' \
 		-o -name '*.symvers' \) -delete
 	dkms add hvisor-vhost/$(VERSION)
-	dkms build hvisor-vhost/$(VERSION)
-	dkms install hvisor-vhost/$(VERSION)
+	dkms build hvisor-vhost/$(VERSION) $(if $(KVER),-k $(KVER))
+	dkms install hvisor-vhost/$(VERSION) $(if $(KVER),-k $(KVER))
 
 dkms-uninstall:
 	-dkms remove hvisor-vhost/$(VERSION) --all
@@ -127,6 +136,8 @@ modules_clean:
 clean: modules_clean
 	$(MAKE) -C tools/hvisorctl clean
 	rm -rf build
+
+FORCE:
 
 check:
 	bash tools/testing/check-build.sh
