@@ -94,9 +94,17 @@ $(OUT)/%.service: packaging/systemd/%.service.in FORCE
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@HVISOR@|$(HVISOR)|g' $< >$@.tmp
 	mv $@.tmp $@
 
-# INSTALL_MOD_PATH is where the modules' /lib/modules tree goes.
+# INSTALL_MOD_PATH is where the modules' /lib/modules tree goes. The
+# kernel runs depmod only when KDIR has a System.map (Debian's headers do
+# not): into the live system (no DESTDIR), run it here, for the release
+# the module was built for. A DESTDIR gets no modules.* files: the
+# target's own depmod makes them.
 install-modules: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	@if [ -z "$(DESTDIR)" ]; then \
+		rel=$$(modinfo -F vermagic drivers/hvisor/hvisor_vhost.ko | cut -d' ' -f1); \
+		echo "depmod -a $$rel"; depmod -a "$$rel"; \
+	fi
 
 modules_install: install-modules
 

@@ -32,6 +32,8 @@ MOK_BEFORE=""
 ADDED=0
 
 fail() { echo "FAILED: $*"; exit 1; }
+# Lines as one line.
+flat() { echo "$1" | tr '\n' ' ' | sed 's/ $//'; }
 ok() { echo "ok: $*"; }
 
 cleanup() {
@@ -69,7 +71,7 @@ check_installed() {
 	want=$(printf '%s\n' "updates/dkms/hvisor_vhost.ko" "updates/dkms/hvisor_vhost_sim.ko")
 	# dkms compresses like the kernel does (6.12: xz).
 	[ "$(echo "$files" | sed 's/\.\(xz\|gz\|zst\)$//')" = "$want" ] ||
-		fail "modules of $rel: [$(echo $files)], want [$(echo $want)] (+ compression)"
+		fail "modules of $rel: [$(flat "$files")], want [$(flat "$want")] (+ compression)"
 	for m in hvisor_vhost hvisor_vhost_sim; do
 		path=$(modinfo -k "$rel" -F filename "$m") ||
 			fail "modinfo -k $rel $m: not found (depmod?)"
@@ -83,7 +85,7 @@ check_installed() {
 		*) fail "$m for $rel has vermagic '$vm'" ;;
 		esac
 	done
-	ok "$rel: installed as $(echo $files), modinfo finds both by name"
+	ok "$rel: installed as $(flat "$files"), modinfo finds both by name"
 }
 
 main() {

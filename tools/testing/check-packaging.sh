@@ -30,6 +30,8 @@ DIR=$HVV_BUILD/check-packaging
 CHECKS=0
 
 fail() { echo "FAILED: $*"; exit 1; }
+# Lines as one line.
+flat() { echo "$1" | tr '\n' ' ' | sed 's/ $//'; }
 ok() { CHECKS=$((CHECKS + 1)); echo "ok: $*"; }
 
 # Lines of a make install log that are not ours to fix: Debian's headers
@@ -209,10 +211,11 @@ complete_words() {
 expect_completion() {
 	local want=$1 got
 	shift
+	# shellcheck disable=SC2086 # a list of words
 	want=$(printf '%s\n' $want | sort)
 	got=$(complete_words "$@")
 	[ "$got" = "$want" ] ||
-		fail "completing 'hvisorctl $*': got [$(echo $got)], want [$(echo $want)]"
+		fail "completing 'hvisorctl $*': got [$(flat "$got")], want [$(flat "$want")]"
 	CHECKS=$((CHECKS + 1))
 }
 
@@ -275,7 +278,7 @@ check_man() {
 	[ -z "$out" ] || fail "groff warnings on hvisorctl.8: $out"
 	out=$(MANWIDTH=80 man --warnings -l "$man" 2>&1 >/dev/null)
 	[ -z "$out" ] || fail "man -l warnings: $out"
-	out=$(MANWIDTH=80 MAN_KEEP_FORMATTING= man -l "$man" 2>/dev/null | col -b)
+	out=$(MANWIDTH=80 man -l "$man" 2>/dev/null | col -b)
 	for s in NAME SYNOPSIS DESCRIPTION COMMANDS "EXIT STATUS" ENVIRONMENT FILES "SEE ALSO"; do
 		echo "$out" | grep -qx "$s" || fail "hvisorctl.8 has no $s section"
 	done
