@@ -13,7 +13,10 @@
 
 #include "util.h"
 
-#define HVISORCTL_VERSION	"0.1.0"
+/* PACKAGE_VERSION of dkms.conf, passed by the Makefile: one version. */
+#ifndef HVISORCTL_VERSION
+#error "HVISORCTL_VERSION is not set: build with tools/hvisorctl/Makefile"
+#endif
 
 int cmd_status(int argc, char **argv);
 int cmd_dev(int argc, char **argv);

@@ -7,12 +7,15 @@
 #   the cached test kernel (which also builds hvisor_vhost_kunit.ko);
 #   objects only (no modpost: no Module.symvers) for arm64 and riscv64;
 #   hvisorctl with -Wall -Wextra -Werror and its unit tests ("make check"
-#   there); checkpatch --strict on every C/H
-#   file. Any warning fails its step. Builds happen in copies under
-#   $HVV_BUILD/check-*/, never in the repo.
+#   there); checkpatch --strict on every C/H file git knows; "make
+#   install" and what it installs (check-packaging.sh); DKMS for Debian's
+#   6.1 and 6.12 kernels (check-dkms.sh); the in-tree build through
+#   Kconfig (check-intree.sh). Any warning fails its step. Builds happen
+#   in copies under $HVV_BUILD/check-*/, never in the repo.
 #
 #   check-build.sh [STEP...]   steps: 6.1 6.12 test arm64 riscv hvisorctl
-#                              hvisorctl-tests checkpatch (default: all)
+#                              hvisorctl-tests checkpatch packaging dkms
+#                              intree (default: all)
 # Prints one "PASS step" / "FAIL step (why)" line per step; exit 1 on any FAIL.
 set -eu
 # shellcheck source=tools/testing/lib.sh
@@ -103,8 +106,22 @@ hvisorctl_tests() {
 CP_IGNORE_KERNEL=LINUX_VERSION_CODE,CONSTANT_COMPARISON
 CP_IGNORE_USER=$CP_IGNORE_KERNEL,CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES
 
+# The C files under the given directories: in a git checkout the ones
+# git knows (tracked, or new and not ignored), so build products of an
+# in-place "make" (*.mod.c) are never checked; elsewhere (a copy without
+# .git) every *.c and *.h but generated *.mod.c.
 c_files_in() {
-	(cd "$HVV_ROOT" && find "$@" -name '*.[ch]' -not -path '*/.*' 2>/dev/null | sort)
+	(
+		cd "$HVV_ROOT" || exit 1
+		if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+			git ls-files --cached --others --exclude-standard -- \
+				"${@/%//*.c}" "${@/%//*.h}" |
+				while IFS= read -r f; do [ -f "$f" ] && echo "$f"; done
+		else
+			find "$@" -name '*.[ch]' -not -name '*.mod.c' \
+				-not -path '*/.*' 2>/dev/null
+		fi | sort -u
+	)
 }
 
 checkpatch_files() {
@@ -142,6 +159,8 @@ run_step() {
 	hvisorctl) step hvisorctl hvisorctl_build ;;
 	hvisorctl-tests) step hvisorctl-tests hvisorctl_tests ;;
 	checkpatch) step checkpatch checkpatch_all ;;
+	packaging | dkms | intree)
+		step "$1" bash "$HVV_ROOT/tools/testing/check-$1.sh" ;;
 	*) die "unknown step $1" ;;
 	esac
 }
@@ -149,7 +168,7 @@ run_step() {
 main() {
 	local s
 	[ $# -gt 0 ] || set -- 6.1 6.12 test arm64 riscv hvisorctl hvisorctl-tests \
-		checkpatch
+		checkpatch packaging dkms intree
 	for s in "$@"; do run_step "$s"; done
 	return $FAILED
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install the Debian packages the build checks, tests, demo and benchmarks
-# need. Quick and silent when everything is there; as root it runs
+# need (the packaging checks: rst2man from python3-docutils, dkms,
+# systemd-analyze, udevadm, man, groff, col). Quick and silent when everything is there; as root it runs
 # "apt-get update" once and installs what is missing; otherwise it prints
 # what is missing and exits 1.
 set -eu
@@ -10,7 +11,8 @@ set -eu
 BASE_PKGS="make gcc bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 python3 sparse rsync linux-source-6.1 linux-headers-amd64 linux-image-amd64
 qemu-system-x86 busybox-static gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
-e2fsprogs fio iperf3 iproute2 ethtool"
+e2fsprogs fio iperf3 iproute2 ethtool
+python3-docutils dkms systemd udev man-db groff-base bsdextrautils"
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 # Collapse whitespace and newlines into single spaces.
