@@ -298,8 +298,9 @@ static void sim_console_drop_orphans(struct virtio_device *vdev)
 	struct virtqueue *vq;
 	unsigned int n = 0;
 
+	/* Not virtio_has_feature(): there may be no driver (probe, remove). */
 	if (vdev->id.device != VIRTIO_ID_CONSOLE ||
-	    virtio_has_feature(vdev, VIRTIO_CONSOLE_F_MULTIPORT))
+	    __virtio_test_bit(vdev, VIRTIO_CONSOLE_F_MULTIPORT))
 		return;
 	virtio_device_for_each_vq(vdev, vq) {
 		if (vq->index != SIM_CONSOLE_TXQ || !virtqueue_is_broken(vq))
