@@ -9,7 +9,7 @@
 # HVV-TIMEOUT: 180
 . /hvv/lib.sh
 
-hvv_load_sim_console
+hvv_load_sim
 hvv_dmesg_mark
 
 guest_tty() {

@@ -27,7 +27,9 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/rculist.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/virtio.h>
@@ -359,12 +361,39 @@ static int sim_finalize_features(struct virtio_device *vdev)
 	return 0;
 }
 
-/* QueueNotify: posted, as in hvisor. A lost notify breaks the queue. */
+/*
+ * Whether the guest context may sleep; as the hypervisor side decides it
+ * for a waiting access (sim_hv.c): reliable with CONFIG_PREEMPT_COUNT.
+ */
+static bool sim_vcpu_can_sleep(void)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		return false;
+	return preemptible() && !rcu_preempt_depth();
+}
+
+/*
+ * QueueNotify: posted, as in hvisor. A lost notify breaks the queue.
+ *
+ * Then a guest context that cannot sleep lends its CPU to the device: the
+ * guest runs on root's CPUs here, and Linux's hvc console spins with
+ * interrupts off until the device gives its buffer back (virtio_console's
+ * put_chars()), while the worker that would give it back needs a CPU: not
+ * this one, and maybe not the other either, which can be spinning on the
+ * hvc lock this context holds. hvisor_vhost_sim_poll() does that worker's
+ * job here, for device types that have such a job (the console's
+ * transmitq); for the others it does nothing. hvisor's vCPUs are not
+ * root's CPUs, so this has no counterpart there.
+ */
 static bool sim_notify(struct virtqueue *vq)
 {
 	struct sim_dev *sd = to_sim_dev(vq->vdev);
 
-	return sim_write(sd, VIRTIO_MMIO_QUEUE_NOTIFY, 4, vq->index);
+	if (!sim_write(sd, VIRTIO_MMIO_QUEUE_NOTIFY, 4, vq->index))
+		return false;
+	if (!sim_vcpu_can_sleep())
+		hvisor_vhost_sim_poll(sd->zone, sd->addr, vq->index);
+	return true;
 }
 
 /* Disable queue @index (selected already) and check the device agrees. */
