@@ -84,16 +84,6 @@ hvv_load_sim() {
 	hvv_insmod hvisor_vhost_sim
 	hvv_wait_for "/dev/hvisor-vhost" 10 || hvv_fail "/dev/hvisor-vhost missing"
 }
-# Load both for the console: the guest's hvc driver waits for each output
-# buffer with interrupts off (put_chars()); in the simulator the guest
-# shares root's two CPUs, so the wakeup is handled inline (wakeup=direct)
-# and the backend takes the buffer at once. A real hvisor guest runs on
-# its own CPUs.
-hvv_load_sim_console() {
-	hvv_insmod hvisor_vhost hypervisor=sim
-	hvv_insmod hvisor_vhost_sim wakeup=direct
-	hvv_wait_for "/dev/hvisor-vhost" 10 || hvv_fail "/dev/hvisor-vhost missing"
-}
 # The guest's /dev/hvc0 node always exists (hvc's lines are static): it
 # is ready once it can be opened (virtio_console probed the port).
 hvv_hvc_ready() {

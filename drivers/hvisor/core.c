@@ -219,6 +219,33 @@ void hvisor_vhost_wakeup(void)
 }
 EXPORT_SYMBOL_NS_GPL(hvisor_vhost_wakeup, HVISOR_VHOST_SIM_NS);
 
+/**
+ * hvisor_vhost_sim_poll() - a simulated vCPU lends its time to a device
+ * @zone_id: the zone of the device
+ * @addr: guest-physical address of the device's region
+ * @qidx: the queue the vCPU just notified
+ *
+ * The simulator's guest runs on root's CPUs: a guest context that notified
+ * a queue with interrupts disabled and now spins for the buffer (Linux's
+ * hvc console does) would otherwise wait for a worker that may need this
+ * very CPU. The device type's poll does that work here instead
+ * (hvisor_vdev_poll()). Real hvisor never calls it: its vCPUs are not
+ * root's. Any context.
+ */
+void hvisor_vhost_sim_poll(u32 zone_id, u64 addr, u32 qidx)
+{
+	struct hvisor_vdev *vdev;
+
+	if (!READ_ONCE(core.live))
+		return;
+	rcu_read_lock();
+	vdev = hvisor_registry_dev_rcu(zone_id, addr);
+	if (vdev)
+		hvisor_vdev_poll(vdev, qidx);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_NS_GPL(hvisor_vhost_sim_poll, HVISOR_VHOST_SIM_NS);
+
 static void hvisor_core_poll_work(struct work_struct *work)
 {
 	if (READ_ONCE(core.live))

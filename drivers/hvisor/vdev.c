@@ -265,7 +265,8 @@ unlock:
 	return ret;
 }
 
-static void hvisor_vdev_notify(struct hvisor_vdev *vdev, u32 qidx)
+/* Whether queue @qidx may be handed to the device type now. */
+static bool hvisor_vdev_queue_live(struct hvisor_vdev *vdev, u32 qidx)
 {
 	unsigned long flags;
 	bool ok;
@@ -275,10 +276,35 @@ static void hvisor_vdev_notify(struct hvisor_vdev *vdev, u32 qidx)
 	     (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	     qidx < vdev->nr_vqs && vdev->vqs[qidx].ready;
 	spin_unlock_irqrestore(&vdev->lock, flags);
-	if (!ok)
+	return ok;
+}
+
+static void hvisor_vdev_notify(struct hvisor_vdev *vdev, u32 qidx)
+{
+	if (!hvisor_vdev_queue_live(vdev, qidx))
 		return;
 	atomic64_inc(&vdev->stats.notifies);
 	vdev->ops->notify(vdev, qidx);
+}
+
+/**
+ * hvisor_vdev_poll() - run a queue's deferred work in the caller's context
+ * @vdev: the device
+ * @qidx: the queue the caller just notified
+ *
+ * Calls the device type's poll, when it has one and the queue is live
+ * (the checks of QueueNotify). For the simulator, whose guest "vCPUs" are
+ * root's CPUs: see &struct hvisor_vdev_ops.
+ *
+ * Context: any; the caller holds rcu_read_lock() across the lookup of
+ * @vdev and this call, so that a reset waits for it as for a notify (see
+ * the top of this file).
+ */
+void hvisor_vdev_poll(struct hvisor_vdev *vdev, u32 qidx)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "poll without RCU");
+	if (vdev->ops->poll && hvisor_vdev_queue_live(vdev, qidx))
+		vdev->ops->poll(vdev, qidx);
 }
 
 /* Under the lock. */

@@ -44,6 +44,13 @@ struct hvisor_zone;
  *	without it, config writes are ignored.
  * @release: free the device; called once after the last reference is
  *	dropped, in process context.
+ * @poll: do now, in the caller's context, the work a QueueNotify of queue
+ *	@qidx handed to a worker (bounded; any context, interrupts disabled
+ *	included). Only the simulator calls it (hvisor_vdev_poll()): its
+ *	guest's vCPUs are root's CPUs, and a guest that waits for a buffer
+ *	with interrupts disabled may hold the very CPU the worker needs.
+ *	Same checks and the same guarantee towards @reset as @notify.
+ *	Optional.
  */
 struct hvisor_vdev_ops {
 	void (*notify)(struct hvisor_vdev *vdev, unsigned int qidx);
@@ -52,6 +59,7 @@ struct hvisor_vdev_ops {
 	void (*config_write)(struct hvisor_vdev *vdev, unsigned int offset,
 			     unsigned int len);
 	void (*release)(struct hvisor_vdev *vdev);
+	void (*poll)(struct hvisor_vdev *vdev, unsigned int qidx);
 };
 
 /**
@@ -162,5 +170,6 @@ void hvisor_vdev_vq_interrupt(struct hvisor_vdev *vdev, struct hvisor_vq *vq);
 void hvisor_vdev_config_changed(struct hvisor_vdev *vdev);
 void hvisor_vdev_fail(struct hvisor_vdev *vdev, const char *why);
 void hvisor_vdev_reset_sync(struct hvisor_vdev *vdev);
+void hvisor_vdev_poll(struct hvisor_vdev *vdev, u32 qidx);
 
 #endif /* _HVISOR_VDEV_H */

@@ -20,9 +20,7 @@ bench() {
 	echo "$_n $_r"
 }
 
-# As in the selftests: the guest's hvc waits for its buffers with
-# interrupts off, so the simulator's wakeup is handled inline.
-hvv_load_sim_console
+hvv_load_sim
 id=$(hvv_dev_add console --log-size 1M)
 hvv_hvc_ready || hvv_fail "no /dev/hvc0"
 tty=$(hvv_console_tty)

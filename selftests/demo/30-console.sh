@@ -12,7 +12,7 @@
 step() { printf '\n=== %s\n' "$*"; }
 
 step "Load hvisor_vhost on the simulator, then the simulator"
-hvv_load_sim_console
+hvv_load_sim
 
 step "A virtio-console device"
 id=$(hvv_dev_add console)

@@ -10,7 +10,7 @@
 # HVV-TIMEOUT: 120
 . /hvv/lib.sh
 
-hvv_load_sim_console
+hvv_load_sim
 hvv_dmesg_mark
 
 id=$(hvv_dev_add console)

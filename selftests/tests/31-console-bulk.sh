@@ -10,7 +10,7 @@
 # HVV-TIMEOUT: 180
 . /hvv/lib.sh
 
-hvv_load_sim_console
+hvv_load_sim
 hvv_dmesg_mark
 
 size=$((1024 * 1024))

@@ -4,12 +4,16 @@
 # Bad days for a console: the guest floods output nobody reads (the log
 # stays bounded and counts what it lost), the guest driver is unbound and
 # bound again (a device reset) while root holds the tty open, and the
-# device is removed while the guest floods root with both ttys open.
-# Nothing hangs, every process ends, the kernel log stays clean.
-# HVV-TIMEOUT: 180
+# device is removed while the guest floods root with both ttys open, four
+# times (Linux's virtio_console frees a transmit buffer twice when the
+# removal meets its hvc output; the simulator works around it, see
+# Documentation/simulator.rst; KASAN on the debug kernel catches a
+# regression). Nothing hangs, every process ends, the kernel log stays
+# clean.
+# HVV-TIMEOUT: 300
 . /hvv/lib.sh
 
-hvv_load_sim_console
+hvv_load_sim
 hvv_dmesg_mark
 
 guest_tty() {
@@ -61,24 +65,34 @@ exec 4>&-
 # receive buffer when the removal finds root's data unread in it
 # (fill_readbuf(): "failed add_buf"), which kmemleak reports. Root input
 # across a guest reset is covered above, bulk input by 31-console-bulk.
-exec 3<>/dev/hvc0
-hvv_run stty raw -echo <&3
-cat /dev/zero >&3 2>/dev/null & gw=$!
-cat "$tty" >/dev/null 2>&1 & rr=$!
-sleep 2
-hvv_run hvisorctl dev del "$id"
-exec 3>&-
-for p in $gw $rr; do
-	n=0
-	while kill -0 "$p" 2>/dev/null; do
-		[ $n -lt $((50 * HVV_SLOW)) ] || { kill -9 "$p"; hvv_fail "process $p still running after removal"; }
-		n=$((n + 1))
-		sleep 0.1
+remove_while_flooding() {
+	exec 3<>/dev/hvc0
+	hvv_run stty raw -echo <&3
+	cat /dev/zero >&3 2>/dev/null & gw=$!
+	cat "$tty" >/dev/null 2>&1 & rr=$!
+	sleep 2
+	hvv_run hvisorctl dev del "$id"
+	exec 3>&-
+	for p in $gw $rr; do
+		n=0
+		while kill -0 "$p" 2>/dev/null; do
+			[ $n -lt $((50 * HVV_SLOW)) ] || { kill -9 "$p"; hvv_fail "process $p still running after removal"; }
+			n=$((n + 1))
+			sleep 0.1
+		done
 	done
+	hvv_assert "root tty gone" test ! -e "$tty"
+	hvv_assert "guest device gone" test -z "$(bound)"
+	list=$(hvisorctl dev list --json)
+	hvv_assert_match "no device left" "$list" '^\[ *\]$'
+}
+remove_while_flooding
+for round in 2 3 4; do
+	hvv_log "removal while flooding, round $round"
+	id=$(hvv_dev_add console --log-size 16K)
+	guest_tty
+	tty=$(hvv_console_tty)
+	remove_while_flooding
 done
-hvv_assert "root tty gone" test ! -e "$tty"
-hvv_assert "guest device gone" test -z "$(bound)"
-list=$(hvisorctl dev list --json)
-hvv_assert_match "no device left" "$list" '^\[ *\]$'
 hvv_unload_all
 hvv_dmesg_clean

@@ -4,12 +4,14 @@
  * MULTIPORT), its two queues, the config space (window size, emergency
  * write). The root side is a tty (console_tty.c).
  *
- * Guest -> root: QueueNotify on the transmitq takes a couple of chains
- * inline and queues @tx_work for the rest; both append the bytes to the
- * log ring and complete the chains at once (the guest never waits for
- * root). @tx_work then feeds the tty from the ring. A reader slower than
- * the guest loses the oldest output once the tty's buffer and the log are
- * full: the guest is never held back.
+ * Guest -> root: QueueNotify on the transmitq (hvisor's wakeup interrupt,
+ * hard interrupt context) only queues @tx_work, which appends the bytes to
+ * the log ring, completes the chains at once (the guest never waits for
+ * root) and feeds the tty from the ring. A reader slower than the guest
+ * loses the oldest output once the tty's buffer and the log are full: the
+ * guest is never held back. The simulator's guest, which runs on root's
+ * CPUs, has the transmit work done in its own context instead (the poll
+ * callback, see hvcon_poll()).
  *
  * Root -> guest: the tty's write() copies straight into buffers the guest
  * posted on the receiveq; write_room() is the room of the next posted
@@ -41,11 +43,15 @@
 #define HVCON_DEF_LOG_SIZE	SZ_64K
 #define HVCON_MIN_LOG_SIZE	SZ_4K
 #define HVCON_MAX_LOG_SIZE	SZ_16M
-/* Chains taken per hold of tx_lock, and holds per run of @tx_work. */
+/*
+ * Chains taken per hold of tx_lock (fewer once HVCON_TX_HOLD bytes were
+ * copied: interrupts are off meanwhile), and holds per run of @tx_work.
+ */
 #define HVCON_TX_BUDGET		16
+#define HVCON_TX_HOLD		SZ_64K
 #define HVCON_TX_PASSES		4
-/* Chains taken inline by QueueNotify (any context). */
-#define HVCON_TX_INLINE		2
+/* Chains a simulated vCPU takes in its own context (hvcon_poll()). */
+#define HVCON_TX_POLL		2
 /* Bytes of one transmit chain that are used; the rest is dropped. */
 #define HVCON_TX_MAX_CHAIN	SZ_64K
 /* Bytes appended to the log per hold of its lock. */
@@ -93,8 +99,11 @@ static void hvcon_log_append(struct hvcon_dev *dev, const u8 *p, size_t len)
 	}
 }
 
-/* Take the readable part of a chain (the first HVCON_TX_MAX_CHAIN bytes). */
-static void hvcon_tx_chain(struct hvcon_dev *dev, const struct hvisor_vq_req *req)
+/*
+ * Take the readable part of a chain (the first HVCON_TX_MAX_CHAIN bytes).
+ * Returns the bytes taken.
+ */
+static u32 hvcon_tx_chain(struct hvcon_dev *dev, const struct hvisor_vq_req *req)
 {
 	struct hvisor_vdev_stats *st = &dev->vdev.stats;
 	u32 left = min_t(u32, req->out_len, HVCON_TX_MAX_CHAIN);
@@ -113,62 +122,79 @@ static void hvcon_tx_chain(struct hvcon_dev *dev, const struct hvisor_vq_req *re
 		atomic64_add(req->out_len - HVCON_TX_MAX_CHAIN, &st->dropped);
 	}
 	atomic64_inc(&st->requests);
+	return min_t(u32, req->out_len, HVCON_TX_MAX_CHAIN);
 }
 
-/* Under tx_lock: pop, log and complete chains. Updates *budget. */
-static int hvcon_tx_ring(struct hvcon_dev *dev, unsigned int *budget)
+/*
+ * Under tx_lock: pop, log and complete up to *@done_max chains, fewer once
+ * HVCON_TX_HOLD bytes were copied; *@done_max becomes the number taken.
+ * Returns 1 when it stopped early (more may be there; guest notifications
+ * stay off), 0 when the ring is empty (notifications back on), -EIO for a
+ * broken ring.
+ */
+static int hvcon_tx_ring(struct hvcon_dev *dev, unsigned int *done_max)
 {
 	struct hvisor_vq *vq = &dev->vdev.vqs[HVCON_TXQ];
 	struct hvisor_vq_req req = { .iov = dev->tx_iov,
 				     .max_iov = HVCON_MAX_IOV };
-	int ret;
+	unsigned int done = 0;
+	size_t bytes = 0;
+	int ret = 1;
 
 	hvisor_vq_disable_notify(vq);
-	while (*budget) {
+	while (done < *done_max && bytes < HVCON_TX_HOLD) {
 		ret = hvisor_vq_pop(vq, &req);
 		if (!ret) {
 			if (!hvisor_vq_enable_notify(vq))
-				return 0;
+				break;
 			hvisor_vq_disable_notify(vq);
+			ret = 1;
 			continue;
 		}
-		if (ret < 0 && ret != -EMSGSIZE)
-			return -EIO;
+		if (ret < 0 && ret != -EMSGSIZE) {
+			ret = -EIO;
+			break;
+		}
 		if (ret > 0)
-			hvcon_tx_chain(dev, &req);
+			bytes += hvcon_tx_chain(dev, &req);
 		else
 			atomic64_inc(&dev->vdev.stats.dropped);
 		hvisor_vq_push(vq, req.head, 0);
-		(*budget)--;
+		done++;
+		ret = 1;
 	}
-	return 0;
+	*done_max = done;
+	return ret;
 }
 
 /*
- * Take up to @budget transmit chains. Any context: called inline from
- * QueueNotify too, so that a guest that waits for its buffer with
- * interrupts off (Linux's hvc put_chars() does) is not left waiting for a
- * worker. Returns 1 when the budget ran out (more may be there), 0 when
- * the ring is empty or stopped.
+ * Take up to @budget transmit chains. Any context. Returns true when it
+ * stopped early (more may be there), false when the ring is empty or
+ * stopped.
+ *
+ * The used buffer interrupt and a failure are raised before tx_lock is
+ * dropped: once hvcon_reset() has held tx_lock, nothing taken from the
+ * transmitq before the reset reaches the guest any more, not even a queue
+ * the guest set up again since.
  */
-static int hvcon_tx_some(struct hvcon_dev *dev, unsigned int budget)
+static bool hvcon_tx_some(struct hvcon_dev *dev, unsigned int budget)
 {
 	struct hvisor_vq *vq = &dev->vdev.vqs[HVCON_TXQ];
-	unsigned int left = budget;
+	unsigned int done = budget;
 	unsigned long flags;
 	int ret = 0;
 
 	spin_lock_irqsave(&dev->tx_lock, flags);
 	if (dev->tx_enabled && READ_ONCE(vq->ready) && !READ_ONCE(vq->broken))
-		ret = hvcon_tx_ring(dev, &left);
-	spin_unlock_irqrestore(&dev->tx_lock, flags);
-	if (left != budget)
+		ret = hvcon_tx_ring(dev, &done);
+	else
+		done = 0;
+	if (done)
 		hvisor_vdev_vq_interrupt(&dev->vdev, vq);
-	if (ret < 0) {
+	if (ret < 0)
 		hvisor_vdev_fail(&dev->vdev, "console: bad transmitq");
-		return 0;
-	}
-	return !left;
+	spin_unlock_irqrestore(&dev->tx_lock, flags);
+	return ret > 0;
 }
 
 static void hvcon_tx_work(struct work_struct *work)
@@ -176,7 +202,7 @@ static void hvcon_tx_work(struct work_struct *work)
 	struct hvcon_dev *dev = container_of(to_delayed_work(work),
 					     struct hvcon_dev, tx_work);
 	unsigned int pass;
-	int more = 0;
+	bool more = false;
 
 	for (pass = 0; pass < HVCON_TX_PASSES; pass++) {
 		more = hvcon_tx_some(dev, HVCON_TX_BUDGET);
@@ -244,9 +270,10 @@ unsigned int hvcon_rx_room(struct hvcon_dev *dev)
 	spin_lock_irqsave(&dev->rx_lock, flags);
 	if (dev->rx_enabled && hvcon_rx_take(dev, &pushed))
 		room = min_t(u32, dev->rx_req.in_len, HVCON_RX_MAX_ROOM);
-	spin_unlock_irqrestore(&dev->rx_lock, flags);
+	/* Under rx_lock, as in hvcon_tx_some(): not after a reset. */
 	if (pushed)
 		hvisor_vdev_vq_interrupt(&dev->vdev, vq);
+	spin_unlock_irqrestore(&dev->rx_lock, flags);
 	return room;
 }
 
@@ -289,9 +316,10 @@ size_t hvcon_rx_write(struct hvcon_dev *dev, const u8 *buf, size_t count)
 		done += hvcon_rx_fill(dev, buf + done, count - done);
 		pushed = true;
 	}
-	spin_unlock_irqrestore(&dev->rx_lock, flags);
+	/* Under rx_lock, as in hvcon_tx_some(): not after a reset. */
 	if (pushed)
 		hvisor_vdev_vq_interrupt(&dev->vdev, vq);
+	spin_unlock_irqrestore(&dev->rx_lock, flags);
 	return done;
 }
 
@@ -366,16 +394,35 @@ static void hvcon_config_write(struct hvisor_vdev *vdev, unsigned int offset,
 
 /* ---- Transport callbacks ---- */
 
+/*
+ * QueueNotify, in hvisor's wakeup interrupt: hand the work to a worker.
+ * Nothing is copied here, with interrupts off (a guest may send 64
+ * notifies per wakeup, each for up to 64 KiB chains).
+ */
 static void hvcon_notify(struct hvisor_vdev *vdev, unsigned int qidx)
 {
 	struct hvcon_dev *dev = to_hvcon(vdev);
 
-	if (qidx != HVCON_TXQ) {
+	if (qidx == HVCON_TXQ)
+		hvcon_kick_tx(dev, 0);
+	else
 		queue_work(system_unbound_wq, &dev->rx_wake);
-		return;
-	}
-	hvcon_tx_some(dev, HVCON_TX_INLINE);
-	hvcon_kick_tx(dev, 0);
+}
+
+/*
+ * The simulator's vCPU lends its time (hvisor_vdev_poll()): take the
+ * transmit chains it just notified here, so that Linux's hvc put_chars(),
+ * which spins with interrupts off until its buffer is back, does not wait
+ * for @tx_work on CPUs it may be holding (the simulated guest runs on
+ * root's CPUs). @tx_work, queued by the notify, takes what is left and
+ * feeds the tty. Any context.
+ */
+static void hvcon_poll(struct hvisor_vdev *vdev, unsigned int qidx)
+{
+	struct hvcon_dev *dev = to_hvcon(vdev);
+
+	if (qidx == HVCON_TXQ && hvcon_tx_some(dev, HVCON_TX_POLL))
+		hvcon_kick_tx(dev, 0);
 }
 
 static void hvcon_driver_ok(struct hvisor_vdev *vdev)
@@ -438,6 +485,7 @@ static const struct hvisor_vdev_ops hvcon_ops = {
 	.reset = hvcon_reset,
 	.config_write = hvcon_config_write,
 	.release = hvcon_release,
+	.poll = hvcon_poll,
 };
 
 /* ---- Creation ---- */

@@ -36,18 +36,21 @@ struct hvcon_port;
  * @rows: window rows root set
  * @port: the root tty; its own lifetime (it may outlive the device)
  * @tx_work: consumes the transmitq and feeds the tty from @log
- * @tx_lock: makes its holder the transmitq's single consumer (@tx_work
- *	or QueueNotify, any context) and protects @tx_enabled and @tx_iov:
- *	once reset cleared @tx_enabled under it nothing touches that ring;
- *	taken irqsave, before @log_lock
+ * @tx_lock: makes its holder the transmitq's single consumer (@tx_work,
+ *	or a simulated vCPU through the poll callback, any context) and
+ *	protects @tx_enabled and @tx_iov: once reset cleared @tx_enabled
+ *	under it nothing touches that ring, and the used buffer interrupt is
+ *	raised before it is dropped; taken irqsave, before @log_lock and the
+ *	vq's and the device's locks
  * @tx_enabled: DRIVER_OK and no reset since
  * @tx_iov: buffers of the chain being taken
  * @log_lock: protects @log and serialises the producers of the tty's
  *	flip buffer (@tx_work, emergency writes); taken irqsave
  * @log: guest output not yet delivered, and history
  * @rx_lock: protects @rx_enabled, @rx_held, @rx_req and @rx_iov and makes
- *	the tty's writers the receiveq's single consumer; taken irqsave
- *	(tty writes may come from atomic context)
+ *	the tty's writers the receiveq's single consumer; the used buffer
+ *	interrupt is raised before it is dropped; taken irqsave (tty writes
+ *	may come from atomic context), before the vq's and the device's locks
  * @rx_enabled: DRIVER_OK and no reset since
  * @rx_held: @rx_req is a chain taken from the receiveq, empty, kept to
  *	report write room; returned by the next write

@@ -27,11 +27,14 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/rculist.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
+#include <linux/virtio_console.h>
 #include <linux/virtio_ring.h>
 #include <linux/wait_bit.h>
 #include <uapi/linux/virtio_mmio.h>
@@ -253,6 +256,65 @@ static void sim_set_status(struct virtio_device *vdev, u8 status)
 	sim_writel(sd, VIRTIO_MMIO_STATUS, status);
 }
 
+/* The transmitq of a console without MULTIPORT: its only port's output. */
+#define SIM_CONSOLE_TXQ		1
+
+/*
+ * Linux's virtio_console (6.1 and 6.12, unchanged in mainline up to 6.17)
+ * frees memory twice
+ * when its device is removed while the guest writes to the console:
+ *
+ *   CPU A: hvc put_chars()              CPU B: virtcons_remove()
+ *     data = kmemdup(buf)
+ *     add data to the transmitq
+ *     kick; spin until get_buf()
+ *                                         virtio_break_device()
+ *     get_buf() is NULL (broken vq),
+ *     leave the loop, kfree(data):
+ *     data stays in the queue
+ *                                         virtio_reset_device()
+ *                                         remove_vqs():
+ *                                           detach_unused_buf() = data
+ *                                           free_buf(data): use after free
+ *
+ * put_chars() gives up its buffer without detaching it, and remove_vqs()
+ * takes every buffer still queued for a struct port_buffer (put_chars()'s
+ * are plain copies of the text). Whatever the device does, the window
+ * stays open: the break may land after the device returned the buffer and
+ * before A's next get_buf(). The simulator unbinds the guest driver on
+ * every removal, so it closes the window here: once the device is reset
+ * (nothing reads the ring any more), a broken console's transmitq can
+ * only hold buffers of put_chars() calls that gave up, which free their
+ * copies themselves; they are detached without being freed.
+ *
+ * Without MULTIPORT the only port is a console port, which nobody can
+ * open as /dev/vport* (port_fops_open() refuses console ports), so no
+ * struct port_buffer is ever queued on that transmitq. A put_chars() still
+ * running on another CPU after the break only reads vq->broken (get_buf()
+ * and add return at once on a broken queue) and the queue's shadow index
+ * in virtqueue_kick_prepare(), whose answer virtqueue_notify() ignores on a
+ * broken queue.
+ */
+static void sim_console_drop_orphans(struct virtio_device *vdev)
+{
+	struct virtqueue *vq;
+	unsigned int n = 0;
+
+	/* Not virtio_has_feature(): there may be no driver (probe, remove). */
+	if (vdev->id.device != VIRTIO_ID_CONSOLE ||
+	    __virtio_test_bit(vdev, VIRTIO_CONSOLE_F_MULTIPORT))
+		return;
+	virtio_device_for_each_vq(vdev, vq) {
+		if (vq->index != SIM_CONSOLE_TXQ || !virtqueue_is_broken(vq))
+			continue;
+		while (virtqueue_detach_unused_buf(vq))
+			n++;
+	}
+	if (n)
+		dev_info(&vdev->dev, "reset: %u transmit buffer(s) of virtio_console's put_chars() detached (Linux bug, see sim_transport.c)\n",
+			 n);
+}
+
 /* The store of 0 is answered once the device has finished resetting. */
 static void sim_reset(struct virtio_device *vdev)
 {
@@ -260,6 +322,7 @@ static void sim_reset(struct virtio_device *vdev)
 
 	sim_config_live(sd);
 	sim_writel(sd, VIRTIO_MMIO_STATUS, 0);
+	sim_console_drop_orphans(vdev);
 }
 
 static u64 sim_get_features(struct virtio_device *vdev)
@@ -298,12 +361,39 @@ static int sim_finalize_features(struct virtio_device *vdev)
 	return 0;
 }
 
-/* QueueNotify: posted, as in hvisor. A lost notify breaks the queue. */
+/*
+ * Whether the guest context may sleep; as the hypervisor side decides it
+ * for a waiting access (sim_hv.c): reliable with CONFIG_PREEMPT_COUNT.
+ */
+static bool sim_vcpu_can_sleep(void)
+{
+	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		return false;
+	return preemptible() && !rcu_preempt_depth();
+}
+
+/*
+ * QueueNotify: posted, as in hvisor. A lost notify breaks the queue.
+ *
+ * Then a guest context that cannot sleep lends its CPU to the device: the
+ * guest runs on root's CPUs here, and Linux's hvc console spins with
+ * interrupts off until the device gives its buffer back (virtio_console's
+ * put_chars()), while the worker that would give it back needs a CPU: not
+ * this one, and maybe not the other either, which can be spinning on the
+ * hvc lock this context holds. hvisor_vhost_sim_poll() does that worker's
+ * job here, for device types that have such a job (the console's
+ * transmitq); for the others it does nothing. hvisor's vCPUs are not
+ * root's CPUs, so this has no counterpart there.
+ */
 static bool sim_notify(struct virtqueue *vq)
 {
 	struct sim_dev *sd = to_sim_dev(vq->vdev);
 
-	return sim_write(sd, VIRTIO_MMIO_QUEUE_NOTIFY, 4, vq->index);
+	if (!sim_write(sd, VIRTIO_MMIO_QUEUE_NOTIFY, 4, vq->index))
+		return false;
+	if (!sim_vcpu_can_sleep())
+		hvisor_vhost_sim_poll(sd->zone, sd->addr, vq->index);
+	return true;
 }
 
 /* Disable queue @index (selected already) and check the device agrees. */
