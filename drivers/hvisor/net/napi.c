@@ -343,6 +343,7 @@ int hvnet_napi_poll(struct napi_struct *napi, int budget)
 
 	if (!budget)
 		return 0;	/* netpoll: we have no tx completions to reap */
+	hvnet_count_poll(q);
 	/* Pairs with the release in hvnet_driver_ok(): negotiated state. */
 	if (!smp_load_acquire(&dev->running)) {
 		napi_complete(napi);
