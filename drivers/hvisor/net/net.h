@@ -102,6 +102,10 @@ struct hvnet_rx_batch {
  *	%HVNET_RXQ_LIMIT (its own lock protects it)
  * @starved: the guest had no rx buffer at the last try: root drops
  *	instead of waiting (written by @napi, read by xmit)
+ * @rx_short: the guest's rx buffers were too few for the packet at the
+ *	head of @skbs at the last try (they were given back): they are not
+ *	tried again until the guest posts more (used by @napi only, and by
+ *	reset with @napi stopped)
  * @batch: rx buffers of the packet being delivered (used by @napi only)
  * @tx_iov: buffers of the tx chain being read (used by @napi only)
  * @stats: counters
@@ -114,6 +118,7 @@ struct hvnet_queue {
 	struct napi_struct napi;
 	struct sk_buff_head skbs;
 	bool starved;
+	bool rx_short;
 	struct hvnet_rx_batch batch;
 	struct kvec tx_iov[HVNET_TX_IOV];
 	struct hvnet_qstats stats;
