@@ -11,12 +11,21 @@
  * guest's RAM. A ring breaking the rules marks the queue broken: the owner
  * then puts the device in DEVICE_NEEDS_RESET.
  *
+ * Two indices, as vhost keeps them: last_avail_idx is what we consumed,
+ * avail_idx what we last read (and checked) of the guest's avail->idx.
+ * The guest's index is read again only when everything seen was taken,
+ * and whether there is new work is a comparison with what was seen, never
+ * with what was consumed: chains given back because they were not enough
+ * are not new work.
+ *
  * Concurrency: one consumer per queue (the device's worker) calls
- * hvisor_vq_pop(), hvisor_vq_has_work() and the notify helpers; any number
+ * hvisor_vq_pop(), hvisor_vq_unpop(), hvisor_vq_has_work(),
+ * hvisor_vq_has_new() and the notify helpers; any number
  * of producers complete requests through hvisor_vq_push() and ask
  * hvisor_vq_need_irq(), serialised by used_lock.
  */
 
+#include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
@@ -130,6 +139,7 @@ void hvisor_vq_reset(struct hvisor_vq *vq)
 	vq->indirect = false;
 	vq->broken = false;
 	vq->last_avail_idx = 0;
+	vq->avail_idx = 0;
 	vq->num = 0;
 	vq->desc_gpa = 0;
 	vq->avail_gpa = 0;
@@ -184,6 +194,7 @@ int hvisor_vq_enable(struct hvisor_vq *vq, const struct hvisor_zone *zone,
 	vq->indirect = indirect;
 	vq->broken = false;
 	vq->last_avail_idx = 0;
+	vq->avail_idx = 0;
 	/* The device owns used->flags: start with notifications enabled. */
 	WRITE_ONCE(used->flags, cpu_to_le16(0));
 
@@ -327,6 +338,35 @@ static int hvisor_vq_walk(const struct hvisor_vq *vq, u16 head,
 	return 0;
 }
 
+/*
+ * Whether a chain is there to take. Chains seen before and not taken yet
+ * (or given back) are; otherwise avail->idx is read again and, when it
+ * moved, checked once and kept in avail_idx.
+ *
+ * Return: 1 when a chain is there, 0 when not, -EINVAL when the guest put
+ * its index more than the ring size ahead of what we took, or behind it.
+ */
+static int hvisor_vq_fetch_avail(struct hvisor_vq *vq)
+{
+	u16 idx;
+
+	if (vq->avail_idx != vq->last_avail_idx)
+		return 1;
+	idx = le16_to_cpu(READ_ONCE(vq->avail->idx));
+	if (idx == vq->avail_idx)
+		return 0;
+	if ((u16)(idx - vq->last_avail_idx) > vq->num)
+		return -EINVAL;	/* more buffers than the ring holds */
+	vq->avail_idx = idx;
+	/*
+	 * Orders the read of avail->idx before the reads of the ring entries
+	 * and of the descriptors it publishes; pairs with the driver's write
+	 * barrier between writing those and raising avail->idx.
+	 */
+	virt_rmb();
+	return 1;
+}
+
 /**
  * hvisor_vq_pop() - take the next descriptor chain from the avail ring
  * @vq: the queue
@@ -350,26 +390,18 @@ static int hvisor_vq_walk(const struct hvisor_vq *vq, u16 head,
  */
 int hvisor_vq_pop(struct hvisor_vq *vq, struct hvisor_vq_req *req)
 {
-	u16 avail_idx, head;
+	u16 head;
 	int ret;
 
 	if (vq->broken)
 		return -EIO;
 	if (!hvisor_vq_ready(vq))
 		return 0;
-	avail_idx = le16_to_cpu(READ_ONCE(vq->avail->idx));
-	if (avail_idx == vq->last_avail_idx)
-		return 0;
-	if ((u16)(avail_idx - vq->last_avail_idx) > vq->num) {
-		ret = -EINVAL;	/* more buffers than the ring holds */
+	ret = hvisor_vq_fetch_avail(vq);
+	if (ret < 0)
 		goto broken;
-	}
-	/*
-	 * Orders the read of avail->idx before the reads of the ring entry
-	 * and of the descriptors it publishes; pairs with the driver's write
-	 * barrier between writing those and raising avail->idx.
-	 */
-	virt_rmb();
+	if (!ret)
+		return 0;
 	head = le16_to_cpu(READ_ONCE(vq->avail->ring[vq->last_avail_idx &
 						     (vq->num - 1)]));
 	if (head >= vq->num) {
@@ -489,27 +521,36 @@ void hvisor_vq_disable_notify(struct hvisor_vq *vq)
 	WRITE_ONCE(vq->used->flags, cpu_to_le16(VRING_USED_F_NO_NOTIFY));
 }
 
+/* Whether the guest's avail->idx moved since we last read it. */
+static bool hvisor_vq_avail_moved(const struct hvisor_vq *vq)
+{
+	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->avail_idx;
+}
+
 /**
  * hvisor_vq_enable_notify() - ask the driver to notify us again
  * @vq: the queue
  *
  * Clears VRING_USED_F_NO_NOTIFY, or with VIRTIO_RING_F_EVENT_IDX sets
- * avail_event to the next entry we will take, then checks for buffers
- * added before the driver could see that.
+ * avail_event to the avail index seen last (the driver then kicks when it
+ * makes the entry after everything we saw available), then checks for
+ * chains made available before the driver could see that.
+ *
+ * Only new chains count: chains seen and given back with hvisor_vq_unpop()
+ * do not, since the caller found them wanting and waits for more.
  *
  * Context: any; the queue's consumer.
- * Return: true when more work is already there (the caller should keep
- * polling, and may disable notifications again).
+ * Return: true when the guest made chains available since we last read
+ * its index (the caller should poll again, and may disable notifications
+ * again).
  */
 bool hvisor_vq_enable_notify(struct hvisor_vq *vq)
 {
-	u16 avail_idx;
-
 	if (!hvisor_vq_ready(vq) || vq->broken)
 		return false;
 	if (vq->event_idx)
 		WRITE_ONCE(*hvisor_vq_avail_event(vq),
-			   cpu_to_le16(vq->last_avail_idx));
+			   cpu_to_le16(vq->avail_idx));
 	else
 		WRITE_ONCE(vq->used->flags, cpu_to_le16(0));
 	/*
@@ -519,13 +560,14 @@ bool hvisor_vq_enable_notify(struct hvisor_vq *vq)
 	 * avail->idx and reading our flags or avail_event.
 	 */
 	virt_mb();
-	avail_idx = le16_to_cpu(READ_ONCE(vq->avail->idx));
-	return avail_idx != vq->last_avail_idx;
+	return hvisor_vq_avail_moved(vq);
 }
 
 /**
  * hvisor_vq_has_work() - whether the avail ring holds chains not taken yet
  * @vq: the queue
+ *
+ * Chains given back with hvisor_vq_unpop() count.
  *
  * Context: any; the queue's consumer.
  * Return: true when hvisor_vq_pop() would not return 0 (a broken or
@@ -535,7 +577,27 @@ bool hvisor_vq_has_work(struct hvisor_vq *vq)
 {
 	if (!hvisor_vq_ready(vq) || vq->broken)
 		return false;
-	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->last_avail_idx;
+	return vq->last_avail_idx != vq->avail_idx ||
+	       hvisor_vq_avail_moved(vq);
+}
+
+/**
+ * hvisor_vq_has_new() - whether the guest made chains available lately
+ * @vq: the queue
+ *
+ * A device that gave chains back with hvisor_vq_unpop() because they were
+ * not enough asks this before trying them again: nothing changed for it
+ * until the guest adds more.
+ *
+ * Context: any; the queue's consumer.
+ * Return: true when the guest's avail index moved since we last read it
+ * (a broken or disabled queue has nothing new).
+ */
+bool hvisor_vq_has_new(struct hvisor_vq *vq)
+{
+	if (!hvisor_vq_ready(vq) || vq->broken)
+		return false;
+	return hvisor_vq_avail_moved(vq);
 }
 
 /**
@@ -548,13 +610,19 @@ bool hvisor_vq_has_work(struct hvisor_vq *vq)
  * The next hvisor_vq_pop() takes the first of them again, reading and
  * checking it anew (the driver may have changed nothing: it still owns
  * only what it made available). A device uses this when it popped buffers
- * for a packet that turned out not to fit.
+ * for a packet that turned out not to fit. What was seen of the guest's
+ * index stays: hvisor_vq_enable_notify() and hvisor_vq_has_new() report
+ * only chains made available after these.
  *
  * Context: any; the queue's single consumer.
  */
 void hvisor_vq_unpop(struct hvisor_vq *vq, unsigned int n)
 {
 	if (!hvisor_vq_ready(vq) || vq->broken)
+		return;
+	/* More than was taken would leave the ring's bounds: a caller bug. */
+	if (WARN_ON_ONCE(n > vq->num - (u16)(vq->avail_idx -
+					     vq->last_avail_idx)))
 		return;
 	vq->last_avail_idx -= (u16)n;
 }

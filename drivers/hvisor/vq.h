@@ -63,9 +63,15 @@ struct hvisor_vring_used {
  * @event_idx: VIRTIO_RING_F_EVENT_IDX negotiated
  * @indirect: VIRTIO_RING_F_INDIRECT_DESC negotiated
  * @broken: the guest broke the ring rules; nothing more is done with it
- * @last_avail_idx: next avail entry to take. Owned by the queue's single
- *	consumer (hvisor_vq_pop() and the notify helpers are not reentrant
- *	for one queue: the device's per-queue worker calls them).
+ * @last_avail_idx: next avail entry to take: what was consumed. Chains
+ *	given back with hvisor_vq_unpop() move it back.
+ * @avail_idx: the guest's avail->idx when it was last read and checked
+ *	(what was seen): entries [@last_avail_idx, @avail_idx) are
+ *	available. Read anew only when everything seen was taken, and
+ *	checked then: at most @num ahead of @last_avail_idx. @last_avail_idx
+ *	and @avail_idx are owned by the queue's single consumer
+ *	(hvisor_vq_pop() and the notify helpers are not reentrant for one
+ *	queue: the device's per-queue worker calls them).
  * @used_lock: serialises producers of the used ring (completions may
  *	come from many I/O workers) and protects @used_idx,
  *	@signalled_used and @signalled_used_valid. Taken with interrupts
@@ -91,6 +97,7 @@ struct hvisor_vq {
 	bool broken;
 
 	u16 last_avail_idx;
+	u16 avail_idx;
 
 	spinlock_t used_lock;	/* used ring producers */
 	u16 used_idx;
@@ -139,6 +146,7 @@ bool hvisor_vq_need_irq(struct hvisor_vq *vq);
 void hvisor_vq_disable_notify(struct hvisor_vq *vq);
 bool hvisor_vq_enable_notify(struct hvisor_vq *vq);
 bool hvisor_vq_has_work(struct hvisor_vq *vq);
+bool hvisor_vq_has_new(struct hvisor_vq *vq);
 void hvisor_vq_unpop(struct hvisor_vq *vq, unsigned int n);
 void hvisor_vq_push_batch(struct hvisor_vq *vq,
 			  const struct hvisor_vq_used *elems, unsigned int n);

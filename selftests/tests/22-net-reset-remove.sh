@@ -36,8 +36,15 @@ setup_guest() {
 	hvv_log "ok: guest $gif ($vdev) reachable"
 }
 
-# Transfers both ways plus a ping flood from root; sets pids.
+# bytes DIR: root's rx or tx byte counter of hvrm0.
+bytes() { cat /sys/class/net/hvrm0/statistics/"$1"_bytes; }
+
+# Transfers both ways plus a ping flood from root; sets pids. Returns once
+# data flows both ways (1 MiB more each way than before: more than pings
+# and handshakes), so that what follows happens under traffic.
 traffic() {
+	_rx=$(bytes rx)
+	_tx=$(bytes tx)
 	hvv_in_netns "$ns" /hvv/bin/net_xfer recv 5003 >/dev/null 2>&1 &
 	pids="$!"
 	/hvv/bin/net_xfer recv 5004 >/dev/null 2>&1 &
@@ -48,7 +55,13 @@ traffic() {
 	pids="$pids $!"
 	ping -f -c 100000 10.22.0.2 >/dev/null 2>&1 &
 	pids="$pids $!"
-	sleep 3
+	_n=$((300 * HVV_SLOW))
+	until [ $(($(bytes rx) - _rx)) -ge 1048576 ] && [ $(($(bytes tx) - _tx)) -ge 1048576 ]; do
+		[ "$_n" -gt 0 ] || hvv_fail "no traffic: rx $(($(bytes rx) - _rx)) tx $(($(bytes tx) - _tx)) bytes"
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+	hvv_log "ok: traffic flows both ways"
 }
 stop_traffic() {
 	kill $pids 2>/dev/null

@@ -81,6 +81,7 @@ static void hvnet_reset(struct hvisor_vdev *vdev)
 		napi_disable(&q->napi);
 		skb_queue_purge(&q->skbs);
 		WRITE_ONCE(q->starved, false);
+		q->rx_short = false;
 		napi_enable(&q->napi);
 	}
 	WRITE_ONCE(dev->guest_offloads, 0);

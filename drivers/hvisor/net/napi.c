@@ -174,6 +174,9 @@ static int hvnet_rx_take(struct hvnet_queue *q, u32 total)
 		iov_used += r->nr_out + r->nr_in;
 		nr++;
 		plan = hvnet_rx_plan(b->reqs, nr, total, q->dev->mrg_rxbuf);
+		/* Holding every entry of the ring, and still not enough. */
+		if (!plan && nr == q->rxvq->num)
+			plan = -EMSGSIZE;
 		if (plan)
 			break;
 	}
@@ -202,7 +205,8 @@ static bool hvnet_rx_fixup(struct hvnet_queue *q, struct sk_buff **pskb,
 
 /*
  * Deliver the packet at the head of the list. Returns 1 when it was
- * delivered or dropped, 0 when the guest has no buffer, < 0 on ring error.
+ * delivered or dropped, 0 when the guest has not enough buffers for it
+ * (rx_short is then set), < 0 on ring error.
  */
 static int hvnet_rx_one(struct hvnet_queue *q)
 {
@@ -214,6 +218,7 @@ static int hvnet_rx_one(struct hvnet_queue *q)
 	if (!skb)
 		return 0;
 	nr = hvnet_rx_take(q, HVNET_HDR_LEN + skb->len);
+	q->rx_short = !nr;
 	if (nr == 0 || (nr < 0 && nr != -EMSGSIZE))
 		return nr;
 	skb = skb_dequeue(&q->skbs);
@@ -240,8 +245,15 @@ static int hvnet_rx_one(struct hvnet_queue *q)
 static int hvnet_rx_poll(struct hvnet_queue *q, int budget)
 {
 	int done = 0, ret = 0;
+	bool wait;
 
-	while (done < budget) {
+	/*
+	 * The buffers the guest posted were too few for the packet at the
+	 * head last time, and were given back: trying them again changes
+	 * nothing until the guest posts more.
+	 */
+	wait = q->rx_short && !hvisor_vq_has_new(q->rxvq);
+	while (!wait && done < budget) {
 		ret = hvnet_rx_one(q);
 		if (ret <= 0)
 			break;
@@ -260,6 +272,10 @@ static int hvnet_rx_poll(struct hvnet_queue *q, int budget)
 /**
  * hvnet_rx_rearm() - before the poll stops: ask for a kick if needed
  * @q: the queue pair
+ *
+ * Buffers the poll found too few and gave back do not count: only new
+ * ones make the poll run again, else a guest that posts too little (or
+ * pauses) would keep this CPU polling.
  *
  * Return: true when the poll must run again (buffers raced in while
  * packets wait).
@@ -343,6 +359,7 @@ int hvnet_napi_poll(struct napi_struct *napi, int budget)
 
 	if (!budget)
 		return 0;	/* netpoll: we have no tx completions to reap */
+	hvnet_count_poll(q);
 	/* Pairs with the release in hvnet_driver_ok(): negotiated state. */
 	if (!smp_load_acquire(&dev->running)) {
 		napi_complete(napi);

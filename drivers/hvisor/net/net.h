@@ -53,9 +53,13 @@
  * @rx_errors: malformed guest packets
  * @tx_dropped: packets for the guest dropped (no guest buffer, queue
  *	full, guest not running, does not fit)
+ * @napi_polls: runs of the pair's NAPI poll. Each is caused by a kick, a
+ *	packet from root or a budget used up: while none of these happens
+ *	it stays put (a poll rescheduling itself with nothing to do is a
+ *	spin, and the tests watch for it).
  *
- * Packets and bytes are counted by the pair's NAPI poll only; drops also
- * by root's xmit on any CPU, hence atomics.
+ * Packets, bytes and polls are counted by the pair's NAPI poll only; drops
+ * also by root's xmit on any CPU, hence atomics.
  */
 struct hvnet_qstats {
 	struct u64_stats_sync syncp;
@@ -63,6 +67,7 @@ struct hvnet_qstats {
 	u64_stats_t rx_bytes;
 	u64_stats_t tx_packets;
 	u64_stats_t tx_bytes;
+	u64_stats_t napi_polls;
 	atomic64_t rx_dropped;
 	atomic64_t rx_errors;
 	atomic64_t tx_dropped;
@@ -97,6 +102,10 @@ struct hvnet_rx_batch {
  *	%HVNET_RXQ_LIMIT (its own lock protects it)
  * @starved: the guest had no rx buffer at the last try: root drops
  *	instead of waiting (written by @napi, read by xmit)
+ * @rx_short: the guest's rx buffers were too few for the packet at the
+ *	head of @skbs at the last try (they were given back): they are not
+ *	tried again until the guest posts more (used by @napi only, and by
+ *	reset with @napi stopped)
  * @batch: rx buffers of the packet being delivered (used by @napi only)
  * @tx_iov: buffers of the tx chain being read (used by @napi only)
  * @stats: counters
@@ -109,6 +118,7 @@ struct hvnet_queue {
 	struct napi_struct napi;
 	struct sk_buff_head skbs;
 	bool starved;
+	bool rx_short;
 	struct hvnet_rx_batch batch;
 	struct kvec tx_iov[HVNET_TX_IOV];
 	struct hvnet_qstats stats;
@@ -196,5 +206,6 @@ void hvnet_ctrl_work(struct work_struct *work);
 void hvnet_count_rx(struct hvnet_queue *q, unsigned int len);
 void hvnet_count_tx(struct hvnet_queue *q, unsigned int len);
 void hvnet_count_drop(struct hvnet_queue *q, bool to_guest, bool error);
+void hvnet_count_poll(struct hvnet_queue *q);
 
 #endif /* _HVISOR_NET_H */

@@ -49,6 +49,14 @@ void hvnet_count_tx(struct hvnet_queue *q, unsigned int len)
 	atomic64_add(len, &vs->bytes_in);
 }
 
+/* One run of the pair's NAPI poll. */
+void hvnet_count_poll(struct hvnet_queue *q)
+{
+	u64_stats_update_begin(&q->stats.syncp);
+	u64_stats_inc(&q->stats.napi_polls);
+	u64_stats_update_end(&q->stats.syncp);
+}
+
 /* A dropped packet: @to_guest tells the direction, @error a bad one. */
 void hvnet_count_drop(struct hvnet_queue *q, bool to_guest, bool error)
 {
@@ -162,6 +170,7 @@ static u16 hvnet_select_queue(struct net_device *ndev, struct sk_buff *skb,
 struct hvnet_qsnap {
 	u64 rx_packets, rx_bytes, rx_dropped, rx_errors;
 	u64 tx_packets, tx_bytes, tx_dropped;
+	u64 napi_polls;
 };
 
 static void hvnet_qstats_read(const struct hvnet_queue *q,
@@ -175,6 +184,7 @@ static void hvnet_qstats_read(const struct hvnet_queue *q,
 		s->rx_bytes = u64_stats_read(&q->stats.rx_bytes);
 		s->tx_packets = u64_stats_read(&q->stats.tx_packets);
 		s->tx_bytes = u64_stats_read(&q->stats.tx_bytes);
+		s->napi_polls = u64_stats_read(&q->stats.napi_polls);
 	} while (u64_stats_fetch_retry(&q->stats.syncp, start));
 	s->rx_dropped = atomic64_read(&q->stats.rx_dropped);
 	s->rx_errors = atomic64_read(&q->stats.rx_errors);
@@ -217,6 +227,7 @@ static const struct net_device_ops hvnet_netdev_ops = {
 static const char hvnet_qstat_names[][16] = {
 	"rx_packets", "rx_bytes", "rx_dropped", "rx_errors",
 	"tx_packets", "tx_bytes", "tx_dropped", "tx_queued",
+	"napi_polls",
 };
 
 #define HVNET_NR_QSTATS	ARRAY_SIZE(hvnet_qstat_names)
@@ -260,6 +271,7 @@ static void hvnet_get_ethtool_stats(struct net_device *ndev,
 		*data++ = s.tx_bytes;
 		*data++ = s.tx_dropped;
 		*data++ = skb_queue_len(&dev->queues[i].skbs);
+		*data++ = s.napi_polls;
 	}
 }
 

@@ -112,6 +112,17 @@ static void vt_post(struct vq_test *t, u16 head)
 	t->avail->idx = cpu_to_le16(idx + 1);
 }
 
+/*
+ * Start an enabled queue at avail index @idx, as if @idx chains had been
+ * taken: the driver's index, what we consumed and what we saw agree.
+ */
+static void vt_start_at(struct vq_test *t, u16 idx)
+{
+	t->avail->idx = cpu_to_le16(idx);
+	t->vq.last_avail_idx = idx;
+	t->vq.avail_idx = idx;
+}
+
 static int vt_pop(struct vq_test *t)
 {
 	memset(t->iov, 0, sizeof(t->iov));
@@ -160,6 +171,7 @@ static void vq_test_init_reset(struct kunit *test)
 			-EINVAL);
 
 	t->vq.last_avail_idx = 5;
+	t->vq.avail_idx = 6;
 	t->vq.used_idx = 3;
 	t->vq.broken = true;
 	hvisor_vq_reset(&t->vq);
@@ -171,6 +183,7 @@ static void vq_test_init_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->vq.avail_gpa, 0ULL);
 	KUNIT_EXPECT_EQ(test, t->vq.used_gpa, 0ULL);
 	KUNIT_EXPECT_EQ(test, t->vq.last_avail_idx, 0);
+	KUNIT_EXPECT_EQ(test, t->vq.avail_idx, 0);
 	KUNIT_EXPECT_EQ(test, t->vq.used_idx, 0);
 	KUNIT_EXPECT_NULL(test, t->vq.desc);
 	KUNIT_EXPECT_NULL(test, t->vq.zone);
@@ -348,8 +361,7 @@ static void vq_test_index_wrap(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vt_enable(t, false, false), 0);
 	for (i = 0; i < VT_NUM; i++)
 		vt_desc(t->desc, i, vt_gpa(VT_DATA + 16 * i), 16, 0, 0);
-	t->vq.last_avail_idx = 0xfffe;
-	t->avail->idx = cpu_to_le16(0xfffe);
+	vt_start_at(t, 0xfffe);
 	vt_post(t, 6);
 	vt_post(t, 7);
 	vt_post(t, 1);
@@ -597,21 +609,115 @@ static void vq_test_notify(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
 	KUNIT_EXPECT_FALSE(test, hvisor_vq_enable_notify(&t->vq));
 
-	/* EVENT_IDX: avail_event tracks the next entry, flags stay 0. */
+	/*
+	 * EVENT_IDX: avail_event is the index seen last, so the driver kicks
+	 * for the entry after it; flags stay 0.
+	 */
 	memset(t->ram, 0, VT_DATA);
 	KUNIT_ASSERT_EQ(test, vt_enable(t, true, false), 0);
 	hvisor_vq_disable_notify(&t->vq);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->flags), 0);
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_enable_notify(&t->vq));
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(*avail_event), 0);
 	vt_desc(t->desc, 0, vt_gpa(VT_DATA), 4, 0, 0);
 	vt_post(t, 0);
+	/* Posted after avail_event 0 was published: the driver kicks. */
+	KUNIT_EXPECT_TRUE(test, vring_need_event(0, 1, 0));
+	KUNIT_EXPECT_TRUE(test, hvisor_vq_enable_notify(&t->vq));
 	vt_post(t, 0);
 	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
-	KUNIT_EXPECT_TRUE(test, hvisor_vq_enable_notify(&t->vq));
-	KUNIT_EXPECT_EQ(test, le16_to_cpu(*avail_event), 1);
 	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 0);
 	KUNIT_EXPECT_FALSE(test, hvisor_vq_enable_notify(&t->vq));
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(*avail_event), 2);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->flags), 0);
+}
+
+/*
+ * Chains given back are not new work: after unpop, enable_notify() and
+ * has_new() report nothing until the driver posts more, while pop() still
+ * hands the given-back chains out again. What a NAPI poll that found the
+ * guest's buffers too small relies on not to be rescheduled forever.
+ */
+static void vq_unpop_is_not_new_work(struct kunit *test)
+{
+	struct vq_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, vt_enable(t, false, false), 0);
+	vt_desc(t->desc, 0, vt_gpa(VT_DATA), 64, F_WRITE, 0);
+	vt_desc(t->desc, 1, vt_gpa(VT_DATA + 64), 64, F_WRITE, 0);
+	vt_desc(t->desc, 2, vt_gpa(VT_DATA + 128), 64, F_WRITE, 0);
+	vt_post(t, 0);
+	vt_post(t, 1);
+	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 0);
+	hvisor_vq_unpop(&t->vq, 2);
+	hvisor_vq_disable_notify(&t->vq);
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_enable_notify(&t->vq));
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->flags), 0);
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_has_new(&t->vq));
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_enable_notify(&t->vq));
+	/* Still there to take, in order. */
+	KUNIT_EXPECT_TRUE(test, hvisor_vq_has_work(&t->vq));
+	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 0);
+	hvisor_vq_unpop(&t->vq, 1);
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_enable_notify(&t->vq));
+
+	/* The driver posts one more: that is new. */
+	vt_post(t, 2);
+	KUNIT_EXPECT_TRUE(test, hvisor_vq_has_new(&t->vq));
+	KUNIT_EXPECT_TRUE(test, hvisor_vq_enable_notify(&t->vq));
+	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 0);
+	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 1);
+	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 2);
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_has_new(&t->vq));
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 0);
+}
+
+/*
+ * EVENT_IDX after unpop: avail_event is the index seen, not the one
+ * consumed. An avail_event behind the driver's index makes the driver
+ * never kick again (vring_need_event() is false for every later post
+ * until the index wraps): the lost kick.
+ */
+static void vq_unpop_avail_event_is_seen_index(struct kunit *test)
+{
+	struct vq_test *t = test->priv;
+	__le16 *avail_event = (__le16 *)&t->used->ring[VT_NUM];
+	unsigned int i;
+	u16 event;
+
+	KUNIT_ASSERT_EQ(test, vt_enable(t, true, false), 0);
+	vt_start_at(t, 0xfffe);		/* and across the wrap */
+	for (i = 0; i < 3; i++) {
+		vt_desc(t->desc, i, vt_gpa(VT_DATA + 64 * i), 64, F_WRITE, 0);
+		vt_post(t, i);
+	}
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 0);
+	hvisor_vq_unpop(&t->vq, 2);
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_enable_notify(&t->vq));
+	event = le16_to_cpu(*avail_event);
+	KUNIT_EXPECT_EQ(test, event, 1);
+	/* The driver's next post (index 1 -> 2) asks for a kick. */
+	KUNIT_EXPECT_TRUE(test, vring_need_event(event, 2, 1));
+	vt_desc(t->desc, 3, vt_gpa(VT_DATA + 64 * 3), 64, F_WRITE, 0);
+	vt_post(t, 3);
+	KUNIT_EXPECT_TRUE(test, hvisor_vq_enable_notify(&t->vq));
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(*avail_event), 1);
+	for (i = 1; i < 4; i++) {
+		KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+		KUNIT_EXPECT_EQ(test, t->req.head, i);
+	}
+	KUNIT_EXPECT_EQ(test, vt_pop(t), 0);
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_enable_notify(&t->vq));
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(*avail_event), 2);
 }
 
 /* unpop gives chains back: the next pops take them again, in order. */
@@ -643,8 +749,7 @@ static void vq_test_unpop(struct kunit *test)
 	hvisor_vq_reset(&t->vq);
 	t->avail->idx = cpu_to_le16(0);
 	KUNIT_ASSERT_EQ(test, vt_enable(t, false, false), 0);
-	t->vq.last_avail_idx = 0xffff;
-	t->avail->idx = cpu_to_le16(0xffff);
+	vt_start_at(t, 0xffff);
 	vt_post(t, 1);
 	KUNIT_EXPECT_EQ(test, vt_pop(t), 1);
 	KUNIT_EXPECT_EQ(test, t->vq.last_avail_idx, 0);
@@ -686,6 +791,8 @@ static void vq_test_push_batch(struct kunit *test)
 
 static struct kunit_case vq_test_cases[] = {
 	KUNIT_CASE(vq_test_unpop),
+	KUNIT_CASE(vq_unpop_is_not_new_work),
+	KUNIT_CASE(vq_unpop_avail_event_is_seen_index),
 	KUNIT_CASE(vq_test_push_batch),
 	KUNIT_CASE(vq_test_init_reset),
 	KUNIT_CASE(vq_test_enable_validation),
@@ -804,6 +911,30 @@ static void vq_hostile_avail_back(struct kunit *test)
 	/* Moving the index back looks like a jump of 0xffff entries. */
 	t->avail->idx = 0;
 	vt_expect_broken(test, t, vt_pop(t), -EINVAL);
+}
+
+/*
+ * The index is checked when it is read: chains seen are handed out (and
+ * given back and handed out again) first, then the bad index breaks the
+ * queue.
+ */
+static void vq_hostile_avail_jump_after_unpop(struct kunit *test)
+{
+	struct vq_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, vt_enable(t, false, false), 0);
+	vt_desc(t->desc, 0, vt_gpa(VT_DATA), 16, F_WRITE, 0);
+	vt_post(t, 0);
+	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	hvisor_vq_unpop(&t->vq, 1);
+	/* 1 + VT_NUM would be a full ring: one more is too many. */
+	t->avail->idx = cpu_to_le16(VT_NUM + 2);
+	KUNIT_EXPECT_TRUE(test, hvisor_vq_has_new(&t->vq));
+	KUNIT_ASSERT_EQ(test, vt_pop(t), 1);
+	KUNIT_EXPECT_EQ(test, t->req.head, 0);
+	vt_expect_broken(test, t, vt_pop(t), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_has_new(&t->vq));
+	KUNIT_EXPECT_FALSE(test, hvisor_vq_enable_notify(&t->vq));
 }
 
 static void vq_hostile_read_after_write(struct kunit *test)
@@ -963,6 +1094,7 @@ static struct kunit_case vq_hostile_cases[] = {
 	KUNIT_CASE(vq_hostile_indirect_next),
 	KUNIT_CASE(vq_hostile_avail_jump),
 	KUNIT_CASE(vq_hostile_avail_back),
+	KUNIT_CASE(vq_hostile_avail_jump_after_unpop),
 	KUNIT_CASE(vq_hostile_read_after_write),
 	KUNIT_CASE(vq_hostile_indirect_not_negotiated),
 	KUNIT_CASE(vq_hostile_indirect_nested),
