@@ -57,6 +57,24 @@ static const struct hvisor_dev_type *hvisor_dev_type_find(u32 type)
 }
 
 /**
+ * hvisor_registry_type_capable() - may the caller add or remove this type?
+ * @type: HVISOR_VHOST_DEV_* (unknown types need nothing here: DEV_ADD
+ *	refuses them later with EINVAL)
+ *
+ * The capability a device type needs beyond CAP_SYS_ADMIN, which the
+ * control device checks for every change: a net device creates, takes
+ * over or removes a root network interface, which needs CAP_NET_ADMIN.
+ *
+ * Return: true when the calling task has it.
+ */
+bool hvisor_registry_type_capable(u32 type)
+{
+	if (type == HVISOR_VHOST_DEV_NET)
+		return capable(CAP_NET_ADMIN);
+	return true;
+}
+
+/**
  * hvisor_registry_types_init() - run every device type's init hook
  *
  * Module load, before the control device exists. Return: 0 or the first
@@ -261,18 +279,6 @@ static int hvisor_registry_place(struct hvisor_vhost_hv *hv,
 	return 0;
 }
 
-static int hvisor_registry_check_config(const struct hvisor_vhost_dev_config *cfg)
-{
-	unsigned int i;
-
-	if (cfg->flags & ~HVISOR_VHOST_DEV_F_RO || cfg->id)
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(cfg->reserved); i++)
-		if (cfg->reserved[i])
-			return -EINVAL;
-	return 0;
-}
-
 static struct hvisor_vhost_hv_dev hvisor_registry_hv_dev(struct hvisor_vdev *vdev)
 {
 	return (struct hvisor_vhost_hv_dev) {
@@ -353,7 +359,8 @@ static int hvisor_registry_create(const struct hvisor_dev_type *type,
 
 /**
  * hvisor_registry_dev_add() - HVISOR_VHOST_DEV_ADD
- * @cfg: the request; zone_id, addr, irq and id are filled in on success
+ * @cfg: the request, its flags and reserved fields checked by the caller;
+ *	zone_id, addr, irq and id are filled in on success
  *
  * Return: 0 or a negative errno: ENODEV no hypervisor, ENOENT unknown zone,
  * EEXIST address in use, EOPNOTSUPP device type not served, EINVAL bad
@@ -369,9 +376,6 @@ int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 	int ret;
 
 	lockdep_assert_held(&hvisor_ctl_mutex);
-	ret = hvisor_registry_check_config(cfg);
-	if (ret)
-		return ret;
 	type = hvisor_dev_type_find(cfg->type);
 	if (!type)
 		return -EINVAL;
@@ -432,7 +436,8 @@ struct hvisor_vdev *hvisor_registry_dev_find(u32 id)
  * @id: device id
  * @flags: HVISOR_VHOST_DEL_F_*
  *
- * Return: 0, -ENOENT for an unknown id, -EINVAL for unknown flags.
+ * Return: 0, -ENOENT for an unknown id, -EINVAL for unknown flags, -EPERM
+ * when the caller lacks the device type's capability.
  */
 int hvisor_registry_dev_del(u32 id, u32 flags)
 {
@@ -444,6 +449,8 @@ int hvisor_registry_dev_del(u32 id, u32 flags)
 	vdev = xa_load(&hvisor_devices, id);
 	if (!vdev)
 		return -ENOENT;
+	if (!hvisor_registry_type_capable(vdev->device_id))
+		return -EPERM;
 	hvisor_registry_remove(vdev, flags & HVISOR_VHOST_DEL_F_FORCE);
 	return 0;
 }
