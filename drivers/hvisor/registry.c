@@ -150,23 +150,37 @@ struct hvisor_vdev *hvisor_registry_dev_rcu(u32 zone_id, u64 addr)
 	return xa_load(&zone->devices, addr / HVISOR_VIRTIO_REGION_SIZE);
 }
 
-static struct hvisor_zone *hvisor_registry_zone_get_or_create(u32 zone_id)
+/*
+ * A new zone with its first region. It is published only once the region
+ * is in, so a failed add leaves nothing behind (no empty zone).
+ */
+static int hvisor_registry_zone_new(u32 zone_id, u64 gpa, void *kva,
+				    phys_addr_t pa, u64 size, bool mapped)
 {
-	struct hvisor_zone *zone = xa_load(&hvisor_zones, zone_id);
+	struct hvisor_zone *zone;
 	int ret;
 
-	if (zone)
-		return zone;
+	/* The slot, so that publishing below cannot fail. */
+	ret = xa_reserve(&hvisor_zones, zone_id, GFP_KERNEL);
+	if (ret)
+		return ret;
 	zone = hvisor_zone_create(zone_id);
-	if (!zone)
-		return ERR_PTR(-ENOMEM);
-	ret = xa_insert(&hvisor_zones, zone_id, zone, GFP_KERNEL);
+	if (!zone) {
+		ret = -ENOMEM;
+		goto err_release;
+	}
+	ret = hvisor_zone_add_region(zone, gpa, size, kva, pa, mapped);
 	if (ret) {
 		hvisor_zone_put(zone);
-		return ERR_PTR(ret);
+		goto err_release;
 	}
+	xa_store(&hvisor_zones, zone_id, zone, GFP_KERNEL);
 	hvisor_nr_zones++;
-	return zone;
+	return 0;
+
+err_release:
+	xa_release(&hvisor_zones, zone_id);
+	return ret;
 }
 
 /**
@@ -178,7 +192,8 @@ static struct hvisor_zone *hvisor_registry_zone_get_or_create(u32 zone_id)
  * @size: bytes
  * @mapped: @kva comes from memremap() and is unmapped with the zone
  *
- * Return: 0 or a negative errno; on error nothing was kept.
+ * Return: 0 or a negative errno (see hvisor_zone_add_region()); on error
+ * nothing was kept: no region and no new zone.
  */
 int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
 			    u64 size, bool mapped)
@@ -188,10 +203,28 @@ int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
 	lockdep_assert_held(&hvisor_ctl_mutex);
 	if (!zone_id)
 		return -EINVAL;
-	zone = hvisor_registry_zone_get_or_create(zone_id);
-	if (IS_ERR(zone))
-		return PTR_ERR(zone);
+	zone = xa_load(&hvisor_zones, zone_id);
+	if (!zone)
+		return hvisor_registry_zone_new(zone_id, gpa, kva, pa, size,
+						mapped);
 	return hvisor_zone_add_region(zone, gpa, size, kva, pa, mapped);
+}
+
+/* Does another zone's reserved memory overlap [pa, pa + size)? */
+static bool hvisor_registry_pa_used(u32 zone_id, phys_addr_t pa, u64 size)
+{
+	struct hvisor_zone *zone;
+	unsigned long index;
+
+	xa_for_each(&hvisor_zones, index, zone) {
+		if (zone->id != zone_id &&
+		    hvisor_zone_pa_overlaps(zone, pa, size)) {
+			pr_err("zone %u: 0x%llx+0x%llx overlaps memory of zone %u\n",
+			       zone_id, (u64)pa, size, zone->id);
+			return true;
+		}
+	}
+	return false;
 }
 
 /**
@@ -199,9 +232,11 @@ int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
  * @mem: the checked-for-reserved-fields request
  *
  * Maps reserved (no-map) memory given to a zone. Root's own RAM is refused:
- * a guest would then write over root.
+ * a guest would then write over root; so is memory another region (of any
+ * zone) already covers, in root's physical space or the zone's.
  *
- * Return: 0 or a negative errno.
+ * Return: 0, -EINVAL for bad addresses or root's RAM, -EEXIST for an
+ * overlap, -ENOMEM, -ENOSPC when the zone has no room for a region.
  */
 int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 {
@@ -221,6 +256,9 @@ int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 		       mem->zone_id, mem->zone0_ipa, mem->size);
 		return -EINVAL;
 	}
+	/* The zone's own regions are checked when the region is added. */
+	if (hvisor_registry_pa_used(mem->zone_id, mem->zone0_ipa, mem->size))
+		return -EEXIST;
 	kva = memremap(mem->zone0_ipa, mem->size, MEMREMAP_WB);
 	if (!kva)
 		return -ENOMEM;

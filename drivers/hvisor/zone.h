@@ -58,6 +58,8 @@ struct hvisor_zone {
 struct hvisor_zone *hvisor_zone_create(u32 id);
 void hvisor_zone_get(struct hvisor_zone *zone);
 void hvisor_zone_put(struct hvisor_zone *zone);
+bool hvisor_zone_pa_overlaps(const struct hvisor_zone *zone, phys_addr_t pa,
+			     u64 size);
 int hvisor_zone_add_region(struct hvisor_zone *zone, u64 gpa, u64 size,
 			   void *kva, phys_addr_t pa, bool mapped);
 size_t hvisor_zone_translate(const struct hvisor_zone *zone, u64 gpa,
