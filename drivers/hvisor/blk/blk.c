@@ -44,6 +44,7 @@
 #include "../core.h"
 #include "../vdev.h"
 #include "../vq.h"
+#include "../zone.h"
 
 #define HVBLK_SECTOR_SHIFT	9
 #define HVBLK_SECTOR_SIZE	512U
@@ -54,10 +55,15 @@
 /* Data segments of one request (config seg_max) and their size (size_max). */
 #define HVBLK_SEG_MAX		126
 #define HVBLK_SIZE_MAX		SZ_1M
-/* Room for header, status and descriptors split over two RAM regions. */
+/*
+ * iov entries of a request slot: header, status, seg_max data buffers and
+ * 16 pieces of buffers that straddle two RAM regions. A longer chain
+ * (fragmented guest RAM, or a driver ignoring seg_max) borrows its queue's
+ * big iov (struct hvblk_queue), so every chain is served.
+ */
 #define HVBLK_MAX_IOV		(HVBLK_SEG_MAX + 2 + 16)
-/* Largest read or write: Linux never builds one this big. */
-#define HVBLK_MAX_DATA		SZ_32M
+/* Largest read or write: all that seg_max and size_max allow. */
+#define HVBLK_MAX_DATA		(HVBLK_SEG_MAX * HVBLK_SIZE_MAX)
 /* Discard and write-zeroes limits offered in the config space. */
 #define HVBLK_MAX_DWZ_SEG	16
 #define HVBLK_MAX_DISCARD_SECT	BIT(22)
@@ -146,12 +152,19 @@ struct hvblk_req {
  * @kick_mutex: held by @kick while it consumes the ring and by reset when
  *	it clears @enabled, so that after reset no kick touches the ring
  * @enabled: the driver set DRIVER_OK and no reset happened since
- * @free_lock: protects @free and @starved
+ * @free_lock: protects @free, @starved, @big_busy and @big_wait
  * @free: stack of unused request slots
  * @starved: the kick stopped because @free was empty; the next completion
  *	requeues it
  * @pool: the request slots
  * @pool_size: slots in @pool
+ * @big_iov: iov for a chain too long for a slot's own (allocated by the
+ *	kick the first time one comes, freed with the device); one request
+ *	at a time uses it
+ * @big_nr: entries in @big_iov
+ * @big_busy: a request holds @big_iov
+ * @big_wait: the kick stopped on a long chain while @big_busy; the
+ *	completion of the request holding @big_iov requeues it
  */
 struct hvblk_queue {
 	struct hvblk_dev *dev;
@@ -159,11 +172,15 @@ struct hvblk_queue {
 	struct work_struct kick;
 	struct mutex kick_mutex;	/* ring consumer vs reset, see above */
 	bool enabled;
-	spinlock_t free_lock;		/* @free and @starved */
+	spinlock_t free_lock;		/* @free, @starved, @big_* */
 	struct hvblk_req *free;
 	bool starved;
 	struct hvblk_req *pool;
 	unsigned int pool_size;
+	struct kvec *big_iov;
+	unsigned int big_nr;
+	bool big_busy;
+	bool big_wait;
 };
 
 /**
@@ -537,6 +554,7 @@ static struct hvblk_req *hvblk_get_req(struct hvblk_queue *q)
 	return req;
 }
 
+/* Give a slot back, with the big iov if it held it. */
 static void hvblk_put_req(struct hvblk_queue *q, struct hvblk_req *req)
 {
 	bool kick;
@@ -546,6 +564,12 @@ static void hvblk_put_req(struct hvblk_queue *q, struct hvblk_req *req)
 	q->free = req;
 	kick = q->starved;
 	q->starved = false;
+	if (req->vqr.iov == q->big_iov) {
+		req->vqr.iov = req->iov;
+		q->big_busy = false;
+		kick |= q->big_wait;
+		q->big_wait = false;
+	}
 	spin_unlock(&q->free_lock);
 	if (kick)
 		queue_work(q->dev->wq, &q->kick);
@@ -610,13 +634,15 @@ static void hvblk_dispatch(struct hvblk_queue *q, struct hvblk_req *req)
 	queue_work(q->dev->wq, &req->work);
 }
 
-/* A chain the engine refused but consumed (too many buffers). */
+/*
+ * A chain the engine consumed but could not describe, even with the big
+ * iov (out of memory, or more than U16_MAX buffers): its status byte
+ * cannot be found, so it is returned with used length 0.
+ */
 static void hvblk_drop_chain(struct hvblk_queue *q, struct hvblk_req *req)
 {
 	struct hvisor_vdev *vdev = &q->dev->vdev;
 
-	pr_warn_ratelimited("device %u: request with too many buffers\n",
-			    vdev->id);
 	hvisor_vq_push(q->vq, req->vqr.head, 0);
 	atomic64_inc(&vdev->stats.errors);
 	atomic64_inc(&vdev->stats.dropped);
@@ -625,8 +651,77 @@ static void hvblk_drop_chain(struct hvblk_queue *q, struct hvblk_req *req)
 }
 
 /*
+ * iov entries for any chain the ring engine returns on @vq: at most num
+ * descriptors and then one indirect table, each buffer in at most every
+ * RAM region of the zone, and never more than U16_MAX in all.
+ */
+static unsigned int hvblk_big_iov_size(const struct hvisor_vq *vq)
+{
+	u32 regions = max(READ_ONCE(vq->zone->nr_regions), 1U);
+
+	return min_t(u32, (vq->num + HVISOR_VQ_MAX_SIZE) * regions, U16_MAX);
+}
+
+/* Make q->big_iov hold a chain of @vq; false when out of memory. */
+static bool hvblk_big_iov_alloc(struct hvblk_queue *q)
+{
+	unsigned int want = hvblk_big_iov_size(q->vq);
+
+	if (q->big_nr >= want)
+		return true;
+	kvfree(q->big_iov);
+	q->big_nr = 0;
+	q->big_iov = kvmalloc_array(want, sizeof(*q->big_iov), GFP_KERNEL);
+	if (!q->big_iov)
+		return false;
+	q->big_nr = want;
+	return true;
+}
+
+/*
+ * The chain just popped into @req did not fit its iov (-EMSGSIZE, chain
+ * consumed): give it back and take it again into the queue's big iov.
+ * Returns as hvisor_vq_pop(), or -EMSGSIZE when it cannot be taken whole
+ * (out of memory, or longer than any chain the engine describes: consumed
+ * again with @req's own iov), or 0 when another request holds the big iov
+ * (the kick stops, big_wait set; that request's completion requeues it).
+ */
+static int hvblk_pop_long(struct hvblk_queue *q, struct hvblk_req *req)
+{
+	bool ok;
+	int ret;
+
+	hvisor_vq_unpop(q->vq, 1);
+	spin_lock(&q->free_lock);
+	ok = !q->big_busy;
+	q->big_busy = true;
+	q->big_wait = !ok;
+	spin_unlock(&q->free_lock);
+	if (!ok)
+		return 0;
+	/* Only the kick changes big_iov, and only while nobody holds it. */
+	if (hvblk_big_iov_alloc(q)) {
+		req->vqr.iov = q->big_iov;
+		req->vqr.max_iov = q->big_nr;
+		ret = hvisor_vq_pop(q->vq, &req->vqr);
+		if (ret != -EMSGSIZE)
+			return ret;
+		hvisor_vq_unpop(q->vq, 1);
+	}
+	pr_warn_ratelimited("device %u: no room for a chain of that many buffers\n",
+			    q->dev->vdev.id);
+	req->vqr.iov = req->iov;
+	req->vqr.max_iov = HVBLK_MAX_IOV;
+	spin_lock(&q->free_lock);
+	q->big_busy = false;
+	spin_unlock(&q->free_lock);
+	return hvisor_vq_pop(q->vq, &req->vqr);
+}
+
+/*
  * Pop one chain into a free slot. Returns 1 when one was taken, 0 when the
- * ring is empty or no slot is free, a negative errno when the ring is broken.
+ * ring is empty or no slot (or no big iov) is free, a negative errno when
+ * the ring is broken.
  */
 static int hvblk_pop_one(struct hvblk_queue *q)
 {
@@ -638,6 +733,8 @@ static int hvblk_pop_one(struct hvblk_queue *q)
 	req->vqr.iov = req->iov;
 	req->vqr.max_iov = HVBLK_MAX_IOV;
 	ret = hvisor_vq_pop(q->vq, &req->vqr);
+	if (ret == -EMSGSIZE)
+		ret = hvblk_pop_long(q, req);
 	if (ret > 0) {
 		hvblk_dispatch(q, req);
 		return 1;
@@ -670,7 +767,7 @@ static void hvblk_kick_ring(struct hvblk_queue *q)
 			queue_work(q->dev->wq, &q->kick);
 			return;
 		}
-		if (READ_ONCE(q->starved))
+		if (READ_ONCE(q->starved) || READ_ONCE(q->big_wait))
 			return;	/* the next completion requeues us */
 		/* Empty: re-arm notifies; go on if a chain raced in. */
 		if (!hvisor_vq_enable_notify(vq))
@@ -735,6 +832,7 @@ static void hvblk_reset(struct hvisor_vdev *vdev)
 
 		spin_lock(&q->free_lock);
 		q->starved = false;
+		q->big_wait = false;
 		spin_unlock(&q->free_lock);
 	}
 }
@@ -748,6 +846,7 @@ static void hvblk_free(struct hvblk_dev *dev)
 	for (i = 0; i < dev->nr_queues; i++) {
 		mutex_destroy(&dev->queues[i].kick_mutex);
 		kvfree(dev->queues[i].pool);
+		kvfree(dev->queues[i].big_iov);
 	}
 	if (dev->file)
 		fput(dev->file);
