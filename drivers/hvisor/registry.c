@@ -365,6 +365,8 @@ static void hvisor_registry_unpublish(struct hvisor_vdev *vdev)
 	/* No dispatcher still holds the device after this. */
 	synchronize_rcu();
 	hvisor_vdev_reset_sync(vdev);
+	/* Reset: nothing of the device injects any more. */
+	hvisor_core_inject_cancel(vdev);
 	vdev->ops->release(vdev);
 	hvisor_zone_put(zone);
 }

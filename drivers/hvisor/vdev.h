@@ -10,6 +10,7 @@
 #define _HVISOR_VDEV_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -115,6 +116,8 @@ struct hvisor_vdev_stats {
  * @reset_work: runs the deferred reset in process context
  * @dead: set once removal started: accesses are answered with zeros and
  *	no interrupt is raised any more
+ * @irq_node: on the core's list of interrupts waiting for room in the
+ *	result ring (core.c, under the bridge's res_lock); empty otherwise
  * @stats: counters
  * @priv: the device type's data
  */
@@ -144,6 +147,7 @@ struct hvisor_vdev {
 	bool reset_pending;
 	struct work_struct reset_work;
 	bool dead;
+	struct list_head irq_node;
 
 	struct hvisor_vdev_stats stats;
 	void *priv;

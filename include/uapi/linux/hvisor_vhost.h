@@ -42,6 +42,9 @@
  * @wakeups: wakeup interrupts taken
  * @safety_net: times the periodic re-check found requests nobody woke us for
  * @bad_requests: requests dropped as malformed (bad size, zone, cpu)
+ * @irq_deferred: interrupts that found hvisor's result ring full even
+ *	after a FINISH_REQ; each was pushed later (when another interrupt
+ *	is injected, after a wakeup or by the periodic re-check), none lost
  * @reserved: zero
  */
 struct hvisor_vhost_status {
@@ -57,7 +60,8 @@ struct hvisor_vhost_status {
 	__u64 wakeups;
 	__u64 safety_net;
 	__u64 bad_requests;
-	__u64 reserved[5];
+	__u64 irq_deferred;
+	__u64 reserved[4];
 };
 
 /**
