@@ -434,6 +434,7 @@ int hvisor_vhost_attach(struct hvisor_vhost_hv *hv)
 	ret = hvisor_core_start(hv);
 	if (ret)
 		goto out;
+	hvisor_registry_open();
 	pr_info("attached to %s\n", hv->name);
 out:
 	mutex_unlock(&hvisor_ctl_mutex);
@@ -472,8 +473,10 @@ static void hvisor_core_stop(struct hvisor_vhost_hv *hv)
  * hvisor_vhost_detach() - detach the hypervisor
  * @hv: the hypervisor given to hvisor_vhost_attach()
  *
- * Removes every device (the simulator unplugs its guest side as asked),
- * forgets every zone and stops the dispatcher.
+ * Removes every device (the simulator unplugs its guest side as asked)
+ * and waits until each is freed, forgets every zone and stops the
+ * dispatcher. The hypervisor stays attached while devices are removed:
+ * their removal still talks to it.
  */
 void hvisor_vhost_detach(struct hvisor_vhost_hv *hv)
 {
@@ -482,7 +485,10 @@ void hvisor_vhost_detach(struct hvisor_vhost_hv *hv)
 		mutex_unlock(&hvisor_ctl_mutex);
 		return;
 	}
+	mutex_unlock(&hvisor_ctl_mutex);
+	/* Takes the mutex itself; nothing can be added from then on. */
 	hvisor_registry_remove_all();
+	mutex_lock(&hvisor_ctl_mutex);
 	hvisor_core_stop(hv);
 	mutex_unlock(&hvisor_ctl_mutex);
 	pr_info("detached from %s\n", hv->name);

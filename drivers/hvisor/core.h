@@ -79,7 +79,10 @@ void hvisor_hvisor_remove(void);
 int hvisor_ctl_init(void);
 void hvisor_ctl_exit(void);
 
-/* registry.c: zones and devices; callers hold hvisor_ctl_mutex. */
+/*
+ * registry.c: zones and devices; callers hold hvisor_ctl_mutex, but for
+ * dev_del, zone_reset and remove_all, which take it themselves.
+ */
 struct hvisor_zone *hvisor_registry_zone_rcu(u32 zone_id);
 struct hvisor_vdev *hvisor_registry_dev_rcu(u32 zone_id, u64 addr);
 int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
@@ -94,6 +97,7 @@ int hvisor_registry_dev_del(u32 id, u32 flags);
 int hvisor_registry_dev_list(struct hvisor_vhost_dev_info __user *entries,
 			     u32 room, u32 *count);
 void hvisor_registry_remove_all(void);
+void hvisor_registry_open(void);
 int hvisor_registry_types_init(void);
 void hvisor_registry_types_exit(void);
 unsigned int hvisor_registry_nr_zones(void);

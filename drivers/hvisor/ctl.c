@@ -101,11 +101,11 @@ static long hvisor_ctl_zone(unsigned int cmd, void __user *arg)
 	ret = hvisor_ctl_capable(CAP_SYS_ADMIN);
 	if (ret)
 		return ret;
-	mutex_lock(&hvisor_ctl_mutex);
+	/* Waits for the devices' I/O: takes the mutex only to find them. */
 	if (cmd == HVISOR_VHOST_ZONE_RESET)
-		ret = hvisor_registry_zone_reset(zone.zone_id);
-	else
-		ret = hvisor_registry_zone_del(zone.zone_id);
+		return hvisor_registry_zone_reset(zone.zone_id);
+	mutex_lock(&hvisor_ctl_mutex);
+	ret = hvisor_registry_zone_del(zone.zone_id);
 	mutex_unlock(&hvisor_ctl_mutex);
 	return ret;
 }
@@ -149,10 +149,8 @@ static long hvisor_ctl_dev_del(void __user *arg)
 	ret = hvisor_ctl_capable(CAP_SYS_ADMIN);
 	if (ret)
 		return ret;
-	mutex_lock(&hvisor_ctl_mutex);
-	ret = hvisor_registry_dev_del(del.id, del.flags);
-	mutex_unlock(&hvisor_ctl_mutex);
-	return ret;
+	/* May wait for the guest and the backing: takes the mutex itself. */
+	return hvisor_registry_dev_del(del.id, del.flags);
 }
 
 static long hvisor_ctl_dev_list(void __user *arg)

@@ -1,11 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Zones and devices of hvisor_vhost: creation, lookup from the data path,
- * removal. Every function but the two *_rcu lookups runs in process
- * context with hvisor_ctl_mutex held.
+ * removal. Everything runs in process context with hvisor_ctl_mutex held,
+ * but the two *_rcu lookups and the three calls that wait for devices
+ * (dev_del, zone_reset, remove_all), which take the mutex themselves and
+ * drop it while they wait, so that a device whose backing hangs blocks
+ * nothing but the call waiting for it.
  *
- * Lifetime: the dispatcher finds zones and devices under RCU, so anything
- * unpublished from the xarrays below is freed only after a grace period.
+ * Lifetime of a device: created with one reference (struct
+ * hvisor_vdev.refs) owned by the registry; zone resets and removal
+ * requests take one more while they use it without the mutex. A removal
+ * marks it (vdev->removing), then, without the mutex: the guest side lets
+ * go, the device leaves the data path (unpublished from its zone's
+ * xarray, a grace period: the dispatcher finds devices under RCU), is
+ * reset and drained, leaves the list under the mutex and the registry's
+ * reference is dropped. The last reference frees it; module unload waits
+ * until every device is freed. A zone lives while it is listed or a
+ * device holds it (struct hvisor_zone.ref).
  */
 
 #define pr_fmt(fmt) "hvisor_vhost: " fmt
@@ -38,7 +49,12 @@ static DEFINE_XARRAY(hvisor_zones);
 /* Devices by id. Under hvisor_ctl_mutex. */
 static DEFINE_XARRAY_ALLOC(hvisor_devices);
 static unsigned int hvisor_nr_zones;
+/* Devices listed, those being removed included. Under hvisor_ctl_mutex. */
 static unsigned int hvisor_nr_devices;
+/* Devices created and not freed yet; module unload waits for none. */
+static atomic_t hvisor_nr_alive = ATOMIC_INIT(0);
+/* remove_all() started: no zone memory, no device may be added. */
+static bool hvisor_registry_closed;
 
 static const struct hvisor_dev_type *const hvisor_dev_types[] = {
 	&hvisor_blk_type,
@@ -203,6 +219,8 @@ int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
 	lockdep_assert_held(&hvisor_ctl_mutex);
 	if (!zone_id)
 		return -EINVAL;
+	if (hvisor_registry_closed)
+		return -ENODEV;
 	zone = xa_load(&hvisor_zones, zone_id);
 	if (!zone)
 		return hvisor_registry_zone_new(zone_id, gpa, kva, pa, size,
@@ -328,7 +346,7 @@ static struct hvisor_vhost_hv_dev hvisor_registry_hv_dev(struct hvisor_vdev *vde
 	};
 }
 
-/* Make a created device reachable; undone by hvisor_registry_unpublish(). */
+/* Make a created device reachable: listed and on the data path. */
 static int hvisor_registry_publish(struct hvisor_vdev *vdev)
 {
 	struct hvisor_zone *zone = vdev->zone;
@@ -349,26 +367,96 @@ static int hvisor_registry_publish(struct hvisor_vdev *vdev)
 	return 0;
 }
 
-/* Take a device off the data path, quiesce it and free it. */
-static void hvisor_registry_unpublish(struct hvisor_vdev *vdev)
+/*
+ * Drop a control-plane reference (struct hvisor_vdev.refs). The last one
+ * frees the device and its hold on the zone. Process context.
+ */
+static void hvisor_registry_put(struct hvisor_vdev *vdev)
 {
 	struct hvisor_zone *zone = vdev->zone;
+
+	if (!refcount_dec_and_test(&vdev->refs))
+		return;
+	vdev->ops->release(vdev);
+	hvisor_zone_put(zone);
+	/* Fully ordered; pairs with wait_var_event() in remove_all(). */
+	if (atomic_dec_and_test(&hvisor_nr_alive))
+		wake_up_var(&hvisor_nr_alive);
+}
+
+/* Take the device off the data path; no dispatcher holds it afterwards. */
+static void hvisor_registry_hide(struct hvisor_vdev *vdev)
+{
 	unsigned long flags;
 
-	xa_erase(&zone->devices, vdev->addr / HVISOR_VIRTIO_REGION_SIZE);
-	xa_erase(&hvisor_devices, vdev->id);
-	zone->nr_devices--;
-	hvisor_nr_devices--;
+	xa_erase(&vdev->zone->devices, vdev->addr / HVISOR_VIRTIO_REGION_SIZE);
 	spin_lock_irqsave(&vdev->lock, flags);
 	vdev->dead = true;
 	spin_unlock_irqrestore(&vdev->lock, flags);
-	/* No dispatcher still holds the device after this. */
 	synchronize_rcu();
+}
+
+/* Reset it, with whatever it still runs; no lock held. */
+static void hvisor_registry_quiesce(struct hvisor_vdev *vdev)
+{
 	hvisor_vdev_reset_sync(vdev);
 	/* Reset: nothing of the device injects any more. */
 	hvisor_core_inject_cancel(vdev);
-	vdev->ops->release(vdev);
-	hvisor_zone_put(zone);
+	if (vdev->ops->drain)
+		vdev->ops->drain(vdev);
+}
+
+/* No longer listed; the registry's reference goes. Under the mutex. */
+static void hvisor_registry_unlist(struct hvisor_vdev *vdev)
+{
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	xa_erase(&hvisor_devices, vdev->id);
+	vdev->zone->nr_devices--;
+	hvisor_nr_devices--;
+}
+
+/*
+ * A removal, once started (vdev->removing): the guest side lets go while
+ * the device still answers (the simulator unbinds its driver), then the
+ * device leaves the data path, is reset and drained, and leaves the list.
+ * Runs without hvisor_ctl_mutex, so a backing that hangs blocks only this
+ * removal: the rest of the control plane goes on meanwhile.
+ */
+static void hvisor_registry_teardown(struct hvisor_vdev *vdev, bool force)
+{
+	struct hvisor_vhost_hv *hv = hvisor_core_hv();
+	struct hvisor_vhost_hv_dev hv_dev = hvisor_registry_hv_dev(vdev);
+
+	/* Attached until every removal is over: see remove_all(). */
+	if (hv && hv->ops->device_removing)
+		hv->ops->device_removing(hv, &hv_dev, force);
+	hvisor_registry_hide(vdev);
+	hvisor_registry_quiesce(vdev);
+	mutex_lock(&hvisor_ctl_mutex);
+	hvisor_registry_unlist(vdev);
+	mutex_unlock(&hvisor_ctl_mutex);
+	pr_info("device %u removed\n", hv_dev.id);
+	hvisor_registry_put(vdev);
+}
+
+/* A removal nobody waits for: forced, or every device at detach. */
+static void hvisor_registry_remove_work(struct work_struct *work)
+{
+	struct hvisor_vdev *vdev = container_of(work, struct hvisor_vdev,
+						remove_work);
+
+	/* remove_force was written before queue_work(), which orders it. */
+	hvisor_registry_teardown(vdev, vdev->remove_force);
+}
+
+/* Undo a publish at once, under the mutex: the device never served. */
+static void hvisor_registry_discard(struct hvisor_vdev *vdev)
+{
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	hvisor_registry_hide(vdev);
+	hvisor_registry_quiesce(vdev);
+	hvisor_registry_unlist(vdev);
+	hvisor_registry_put(vdev);
 }
 
 static int hvisor_registry_create(const struct hvisor_dev_type *type,
@@ -387,10 +475,14 @@ static int hvisor_registry_create(const struct hvisor_dev_type *type,
 	vdev->addr = cfg->addr;
 	vdev->irq = cfg->irq;
 	vdev->flags = cfg->flags;
+	refcount_set(&vdev->refs, 1);
+	vdev->removing = false;
+	vdev->remove_force = false;
+	INIT_WORK(&vdev->remove_work, hvisor_registry_remove_work);
+	atomic_inc(&hvisor_nr_alive);
 	ret = hvisor_registry_publish(vdev);
 	if (ret) {
-		vdev->ops->release(vdev);
-		hvisor_zone_put(zone);
+		hvisor_registry_put(vdev);
 		return ret;
 	}
 	*out = vdev;
@@ -402,9 +494,9 @@ static int hvisor_registry_create(const struct hvisor_dev_type *type,
  * @cfg: the request, its flags and reserved fields checked by the caller;
  *	zone_id, addr, irq and id are filled in on success
  *
- * Return: 0 or a negative errno: ENODEV no hypervisor, ENOENT unknown zone,
- * EEXIST address in use, EOPNOTSUPP device type not served, EINVAL bad
- * arguments, or the device type's error.
+ * Return: 0 or a negative errno: ENODEV no hypervisor (or it is being
+ * detached), ENOENT unknown zone, EEXIST address in use, EOPNOTSUPP device
+ * type not served, EINVAL bad arguments, or the device type's error.
  */
 int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 {
@@ -419,7 +511,7 @@ int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 	type = hvisor_dev_type_find(cfg->type);
 	if (!type)
 		return -EINVAL;
-	if (!hv)
+	if (!hv || hvisor_registry_closed)
 		return -ENODEV;
 	if (!cfg->zone_id)
 		cfg->zone_id = hv->default_zone;
@@ -437,7 +529,7 @@ int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 	if (hv->ops->device_added) {
 		ret = hv->ops->device_added(hv, &hv_dev);
 		if (ret) {
-			hvisor_registry_unpublish(vdev);
+			hvisor_registry_discard(vdev);
 			cfg->id = 0;
 			return ret;
 		}
@@ -447,20 +539,11 @@ int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 	return 0;
 }
 
-static void hvisor_registry_remove(struct hvisor_vdev *vdev, bool force)
-{
-	struct hvisor_vhost_hv *hv = hvisor_core_hv();
-	struct hvisor_vhost_hv_dev hv_dev = hvisor_registry_hv_dev(vdev);
-
-	if (hv && hv->ops->device_removing)
-		hv->ops->device_removing(hv, &hv_dev, force);
-	hvisor_registry_unpublish(vdev);
-	pr_info("device %u removed\n", hv_dev.id);
-}
-
 /**
  * hvisor_registry_dev_find() - a device by id, for the control plane
  * @id: device id
+ *
+ * Devices being removed are found too, until they leave the list.
  *
  * Context: hvisor_ctl_mutex held; the device stays while it is.
  * Return: the device or NULL.
@@ -471,27 +554,67 @@ struct hvisor_vdev *hvisor_registry_dev_find(u32 id)
 	return xa_load(&hvisor_devices, id);
 }
 
+/*
+ * Start the removal of @vdev, or force one already running: under the
+ * mutex. Returns 1 when the caller runs a new removal, 0 when there is
+ * nothing more to start, -EBUSY for a plain removal of a device already
+ * being removed.
+ */
+static int hvisor_registry_start_removal(struct hvisor_vdev *vdev, bool force)
+{
+	bool started = vdev->removing;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	if (started && !force)
+		return -EBUSY;
+	vdev->removing = true;
+	vdev->remove_force |= force;
+	/* Ours while we use it without the mutex. */
+	refcount_inc(&vdev->refs);
+	return !started;
+}
+
 /**
  * hvisor_registry_dev_del() - HVISOR_VHOST_DEV_DEL
  * @id: device id
- * @flags: HVISOR_VHOST_DEL_F_*
+ * @flags: HVISOR_VHOST_DEL_F_*, checked by the caller
  *
- * Return: 0, -ENOENT for an unknown id, -EINVAL for unknown flags, -EPERM
- * when the caller lacks the device type's capability.
+ * Takes hvisor_ctl_mutex itself, and only for bookkeeping. A plain removal
+ * returns once the device is gone, which takes as long as the guest and
+ * the backing do; the rest of the control plane works meanwhile. A forced
+ * removal fails the requests in flight (the device type's abort), lets a
+ * work item finish the removal and returns at once; it also hurries a
+ * plain removal of the same device that is stuck. The device stays
+ * listed, as being removed, until it is freed.
+ *
+ * Context: process, hvisor_ctl_mutex not held.
+ * Return: 0, -ENOENT for an unknown id, -EPERM when the caller lacks the
+ * device type's capability, -EBUSY when a plain removal of it runs.
  */
 int hvisor_registry_dev_del(u32 id, u32 flags)
 {
+	bool force = flags & HVISOR_VHOST_DEL_F_FORCE;
 	struct hvisor_vdev *vdev;
+	int ret;
 
-	lockdep_assert_held(&hvisor_ctl_mutex);
-	if (flags & ~HVISOR_VHOST_DEL_F_FORCE)
-		return -EINVAL;
+	mutex_lock(&hvisor_ctl_mutex);
 	vdev = xa_load(&hvisor_devices, id);
 	if (!vdev)
-		return -ENOENT;
-	if (!hvisor_registry_type_capable(vdev->device_id))
-		return -EPERM;
-	hvisor_registry_remove(vdev, flags & HVISOR_VHOST_DEL_F_FORCE);
+		ret = -ENOENT;
+	else if (!hvisor_registry_type_capable(vdev->device_id))
+		ret = -EPERM;
+	else
+		ret = hvisor_registry_start_removal(vdev, force);
+	mutex_unlock(&hvisor_ctl_mutex);
+	if (ret < 0)
+		return ret;
+	if (force && vdev->ops->abort)
+		vdev->ops->abort(vdev);
+	if (ret && force)
+		queue_work(hvisor_core_wq(), &vdev->remove_work);
+	else if (ret)
+		hvisor_registry_teardown(vdev, false);
+	hvisor_registry_put(vdev);
 	return 0;
 }
 
@@ -524,6 +647,8 @@ static void hvisor_registry_fill_info(struct hvisor_vdev *vdev,
 	info->in_flight = atomic64_read(&st->in_flight);
 	if (type && type->fill_info)
 		type->fill_info(vdev, info);
+	if (vdev->removing)
+		info->flags |= HVISOR_VHOST_DEV_F_REMOVING;
 	info->name[sizeof(info->name) - 1] = '\0';
 }
 
@@ -561,25 +686,65 @@ int hvisor_registry_dev_list(struct hvisor_vhost_dev_info __user *entries,
 	return ret;
 }
 
+/*
+ * The zone's devices not being removed, each with a reference for the
+ * caller, in a kcalloc()ed array of *nr; NULL when out of memory.
+ */
+static struct hvisor_vdev **hvisor_registry_zone_devs(struct hvisor_zone *zone,
+						      unsigned int *nr)
+{
+	struct hvisor_vdev **devs, *vdev;
+	unsigned long index;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	/* Every device in zone->devices is counted in nr_devices. */
+	devs = kcalloc(max(zone->nr_devices, 1U), sizeof(*devs), GFP_KERNEL);
+	if (!devs)
+		return NULL;
+	xa_for_each(&zone->devices, index, vdev) {
+		if (vdev->removing || n == zone->nr_devices)
+			continue;
+		refcount_inc(&vdev->refs);
+		devs[n++] = vdev;
+	}
+	*nr = n;
+	return devs;
+}
+
 /**
  * hvisor_registry_zone_reset() - HVISOR_VHOST_ZONE_RESET
  * @zone_id: zone whose devices are reset (its guest restarted)
  *
- * Return: 0 or -ENOENT for an unknown zone.
+ * The resets wait for each device's I/O, without hvisor_ctl_mutex: a
+ * device whose backing hangs keeps this call waiting, not the others.
+ * Devices being removed are left to their removal.
+ *
+ * Context: process, hvisor_ctl_mutex not held.
+ * Return: 0, -ENOENT for an unknown zone or -ENOMEM.
  */
 int hvisor_registry_zone_reset(u32 zone_id)
 {
+	struct hvisor_vdev **devs = NULL;
 	struct hvisor_zone *zone;
-	struct hvisor_vdev *vdev;
-	unsigned long index;
+	unsigned int i, n = 0;
+	int ret = 0;
 
-	lockdep_assert_held(&hvisor_ctl_mutex);
+	mutex_lock(&hvisor_ctl_mutex);
 	zone = xa_load(&hvisor_zones, zone_id);
 	if (!zone)
-		return -ENOENT;
-	xa_for_each(&zone->devices, index, vdev)
-		hvisor_vdev_reset_sync(vdev);
-	return 0;
+		ret = -ENOENT;
+	else
+		devs = hvisor_registry_zone_devs(zone, &n);
+	if (zone && !devs)
+		ret = -ENOMEM;
+	mutex_unlock(&hvisor_ctl_mutex);
+	for (i = 0; i < n; i++) {
+		hvisor_vdev_reset_sync(devs[i]);
+		hvisor_registry_put(devs[i]);
+	}
+	kfree(devs);
+	return ret;
 }
 
 static void hvisor_registry_zone_drop(struct hvisor_zone *zone)
@@ -614,7 +779,13 @@ int hvisor_registry_zone_del(u32 zone_id)
 /**
  * hvisor_registry_remove_all() - remove every device and zone
  *
- * Used when the hypervisor detaches and when the module goes away.
+ * Used when the hypervisor detaches and when the module goes away. From
+ * now on no zone memory and no device can be added (until
+ * hvisor_registry_open()). Every device's removal runs at once, and this
+ * waits until every device is freed, those of earlier forced removals
+ * still stuck in their backing included.
+ *
+ * Context: process, hvisor_ctl_mutex not held.
  */
 void hvisor_registry_remove_all(void)
 {
@@ -622,9 +793,31 @@ void hvisor_registry_remove_all(void)
 	struct hvisor_vdev *vdev;
 	unsigned long index;
 
-	lockdep_assert_held(&hvisor_ctl_mutex);
-	xa_for_each(&hvisor_devices, index, vdev)
-		hvisor_registry_remove(vdev, false);
+	mutex_lock(&hvisor_ctl_mutex);
+	hvisor_registry_closed = true;
+	xa_for_each(&hvisor_devices, index, vdev) {
+		if (vdev->removing)
+			continue;
+		vdev->removing = true;
+		queue_work(hvisor_core_wq(), &vdev->remove_work);
+	}
+	mutex_unlock(&hvisor_ctl_mutex);
+	wait_var_event(&hvisor_nr_alive, !atomic_read(&hvisor_nr_alive));
+	mutex_lock(&hvisor_ctl_mutex);
 	xa_for_each(&hvisor_zones, index, zone)
 		hvisor_registry_zone_drop(zone);
+	mutex_unlock(&hvisor_ctl_mutex);
+}
+
+/**
+ * hvisor_registry_open() - accept zones and devices again
+ *
+ * A hypervisor attached after hvisor_registry_remove_all().
+ *
+ * Context: hvisor_ctl_mutex held.
+ */
+void hvisor_registry_open(void)
+{
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	hvisor_registry_closed = false;
 }

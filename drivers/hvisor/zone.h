@@ -41,9 +41,11 @@ struct hvisor_zone_region {
  * @nr_regions: published with release semantics after the entry is
  *	written; readers load it with acquire semantics and so need no lock
  * @devices: devices keyed by guest address >> 9 (the 0x200 region index);
- *	written under the core's device mutex, read under RCU from any
- *	context
- * @nr_devices: devices in @devices (under the core's device mutex)
+ *	inserted under hvisor_ctl_mutex, erased by a device's removal
+ *	without it (the xarray's own lock serialises writers), read under
+ *	RCU from any context
+ * @nr_devices: devices of the zone still listed, those being removed
+ *	included (under hvisor_ctl_mutex)
  */
 struct hvisor_zone {
 	u32 id;

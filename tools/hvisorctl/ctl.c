@@ -95,7 +95,7 @@ int ctl_open(struct hvisor_vhost_status *st)
  */
 enum ctl_long_msg {
 	MSG_DEV_NOSPC, MSG_DEV_INVAL, MSG_ZONE_MEM_INVAL, MSG_PERM_MEM,
-	MSG_PERM_DEV,
+	MSG_PERM_DEV, MSG_DEL_BUSY,
 };
 
 static const char *const ctl_long_msgs[] = {
@@ -109,6 +109,8 @@ static const char *const ctl_long_msgs[] = {
 		"permission denied (needs CAP_SYS_ADMIN and CAP_SYS_RAWIO: run hvisorctl as root)",
 	[MSG_PERM_DEV] =
 		"permission denied (needs CAP_SYS_ADMIN, and CAP_NET_ADMIN for a net device: run hvisorctl as root)",
+	[MSG_DEL_BUSY] =
+		"the device is being removed already (--force fails its requests in flight and returns at once)",
 };
 
 static const char *ctl_strerror_dev_add(int err)
@@ -194,7 +196,9 @@ const char *ctl_strerror(enum ctl_op op, int err)
 	case CTL_DEV_DEL:
 		if (err == ENOENT)
 			s = "no such device";
-		else if (err == EBUSY || err == ETIMEDOUT)
+		else if (err == EBUSY)
+			s = ctl_long_msgs[MSG_DEL_BUSY];
+		else if (err == ETIMEDOUT)
 			s = "the guest did not release the device (retry with --force)";
 		break;
 	case CTL_ZONE_MEM:

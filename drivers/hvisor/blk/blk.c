@@ -30,6 +30,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -37,6 +38,7 @@
 #include <linux/virtio_byteorder.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
+#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 #include <linux/hvisor_vhost.h>
 
@@ -126,11 +128,24 @@ struct hvblk_cmd {
 struct hvblk_dev;
 struct hvblk_queue;
 
+/* struct hvblk_req.state: who answers the guest (see hvblk_abort()). */
+enum {
+	HVBLK_REQ_IDLE,		/* free, or being parsed by the kick */
+	HVBLK_REQ_QUEUED,	/* handed to its work: the work answers */
+	/* answered by hvblk_abort(): the work only gives the slot back */
+	HVBLK_REQ_ABORTED,
+};
+
 /**
  * struct hvblk_req - one request slot of a queue's pool
  * @work: runs the I/O on the device's workqueue
  * @q: owning queue
  * @next_free: link in the queue's free list
+ * @state: HVBLK_REQ_*; the work and hvblk_abort() race for the answer
+ *	with atomic_cmpxchg() from HVBLK_REQ_QUEUED
+ * @held: the guest buffers' folios hvblk_abort() holds for the work of an
+ *	aborted request (hvblk_hold()), dropped by that work
+ * @nr_held: entries in @held
  * @vqr: the chain as popped; @vqr.iov points to @iov
  * @cmd: the parsed request
  * @iov: room for the chain's buffers
@@ -139,6 +154,9 @@ struct hvblk_req {
 	struct work_struct work;
 	struct hvblk_queue *q;
 	struct hvblk_req *next_free;
+	atomic_t state;
+	struct folio **held;
+	unsigned int nr_held;
 	struct hvisor_vq_req vqr;
 	struct hvblk_cmd cmd;
 	struct kvec iov[HVBLK_MAX_IOV];
@@ -192,6 +210,10 @@ struct hvblk_queue {
  * @lim: request limits
  * @serial: VIRTIO_BLK_T_GET_ID answer
  * @config: the config space the guest reads
+ * @aborted: hvblk_abort() ran (forced removal): every request is answered
+ *	with VIRTIO_BLK_S_IOERR at once, none reaches the backing any more
+ * @answering: works between claiming their answer and giving the slot
+ *	back; after an abort, reset waits for these only
  * @nr_queues: entries in @queues
  * @queues: per-virtqueue state
  */
@@ -200,6 +222,8 @@ struct hvblk_dev {
 	struct file *file;
 	struct block_device *bdev;
 	struct workqueue_struct *wq;
+	bool aborted;
+	atomic_t answering;
 	struct hvblk_limits lim;
 	char serial[VIRTIO_BLK_ID_BYTES];
 	struct virtio_blk_config config;
@@ -565,7 +589,8 @@ static void hvblk_put_req(struct hvblk_queue *q, struct hvblk_req *req)
 	kick = q->starved;
 	q->starved = false;
 	if (req->vqr.iov == q->big_iov) {
-		req->vqr.iov = req->iov;
+		/* hvblk_abort_req() may be reading it. */
+		WRITE_ONCE(req->vqr.iov, req->iov);
 		q->big_busy = false;
 		kick |= q->big_wait;
 		q->big_wait = false;
@@ -576,11 +601,11 @@ static void hvblk_put_req(struct hvblk_queue *q, struct hvblk_req *req)
 }
 
 /*
- * Complete a request: status byte, used entry, counters, interrupt.
+ * Answer the guest: status byte, used entry, counters, interrupt.
  * @status < 0 (HVBLK_NO_STATUS, a bad chain): used length 0, nothing written.
  */
-static void hvblk_complete(struct hvblk_queue *q, struct hvblk_req *req,
-			   int status, u32 in, u32 out)
+static void hvblk_answer(struct hvblk_queue *q, struct hvblk_req *req,
+			 int status, u32 in, u32 out)
 {
 	struct hvisor_vdev *vdev = &q->dev->vdev;
 	u32 used_len = 0;
@@ -598,18 +623,107 @@ static void hvblk_complete(struct hvblk_queue *q, struct hvblk_req *req,
 		atomic64_inc(&vdev->stats.errors);
 	atomic64_dec(&vdev->stats.in_flight);
 	hvisor_vdev_vq_interrupt(vdev, q->vq);
+}
+
+/* Answer the guest and give the slot back. */
+static void hvblk_complete(struct hvblk_queue *q, struct hvblk_req *req,
+			   int status, u32 in, u32 out)
+{
+	hvblk_answer(q, req, status, in, out);
 	hvblk_put_req(q, req);
+}
+
+/*
+ * Hold the folios of guest buffers that are root's own memory
+ * (virt_addr_valid(): the simulator's guest RAM), so that I/O still
+ * running after hvblk_abort() answered the guest touches only memory that
+ * cannot be freed and reused meanwhile. Only references that can be taken
+ * are: a page of a non-compound high-order allocation other than its
+ * first has no reference count (folio_try_get() fails) and is skipped;
+ * the buffers of a request the guest has not seen answered are in use, so
+ * no page is freed under us. Guest RAM hvisor reserved for a zone is never
+ * in root's direct map: nothing to hold (see Documentation/blk.rst).
+ *
+ * Returns the array of folios held (*nr of them; NULL when none), or an
+ * ERR_PTR when out of memory.
+ */
+static struct folio **hvblk_hold(const struct kvec *iov, unsigned int n,
+				 unsigned int *nr)
+{
+	unsigned long addr, end, pages = 0;
+	struct folio **held, *folio;
+	unsigned int i, noio;
+
+	for (i = 0; i < n; i++) {
+		addr = (unsigned long)iov[i].iov_base;
+		pages += PFN_UP(addr + iov[i].iov_len) - PFN_DOWN(addr);
+	}
+	*nr = 0;
+	if (!pages)
+		return NULL;
+	/* The device's workqueue may be what reclaim waits for. */
+	noio = memalloc_noio_save();
+	held = kvmalloc_array(pages, sizeof(*held), GFP_KERNEL);
+	memalloc_noio_restore(noio);
+	if (!held)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < n; i++) {
+		addr = (unsigned long)iov[i].iov_base & PAGE_MASK;
+		end = (unsigned long)iov[i].iov_base + iov[i].iov_len;
+		for (; addr < end; addr += PAGE_SIZE) {
+			if (!virt_addr_valid((void *)addr))
+				continue;
+			folio = page_folio(virt_to_page((void *)addr));
+			if (folio_try_get(folio))
+				held[(*nr)++] = folio;
+		}
+	}
+	return held;
+}
+
+/* Drop what hvblk_hold() took. */
+static void hvblk_unhold(struct folio **held, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		folio_put(held[i]);
+	kvfree(held);
+}
+
+static unsigned int hvblk_nr_iov(const struct hvblk_req *req)
+{
+	return req->vqr.nr_out + req->vqr.nr_in;
 }
 
 static void hvblk_req_work(struct work_struct *work)
 {
 	struct hvblk_req *req = container_of(work, struct hvblk_req, work);
 	struct hvblk_queue *q = req->q;
-	u32 in, out;
-	int status;
+	int status = VIRTIO_BLK_S_IOERR;
+	u32 in = 0, out = 0;
 
-	status = hvblk_execute(q->dev, req, &in, &out);
-	hvblk_complete(q, req, status, in, out);
+	/* Answered before it started: the backing may hang, leave it. */
+	if (atomic_read(&req->state) != HVBLK_REQ_ABORTED)
+		status = hvblk_execute(q->dev, req, &in, &out);
+	atomic_inc(&q->dev->answering);
+	/*
+	 * Fully ordered (the increment above comes first): pairs with the
+	 * one in hvblk_abort_req(), which hvblk_reset() follows.
+	 */
+	if (atomic_cmpxchg(&req->state, HVBLK_REQ_QUEUED, HVBLK_REQ_IDLE) ==
+	    HVBLK_REQ_QUEUED) {
+		hvblk_complete(q, req, status, in, out);
+	} else {
+		/* hvblk_abort() answered it and held its buffers for us. */
+		hvblk_unhold(req->held, req->nr_held);
+		req->held = NULL;
+		atomic_set(&req->state, HVBLK_REQ_IDLE);
+		hvblk_put_req(q, req);
+	}
+	/* Fully ordered; pairs with wait_var_event() in hvblk_reset(). */
+	if (atomic_dec_and_test(&q->dev->answering))
+		wake_up_var(&q->dev->answering);
 }
 
 /* ---- Kick: the single consumer of a queue's avail ring ---- */
@@ -623,10 +737,15 @@ static void hvblk_dispatch(struct hvblk_queue *q, struct hvblk_req *req)
 	if (status == HVBLK_NO_STATUS)
 		pr_warn_ratelimited("device %u: request without a status byte\n",
 				    q->dev->vdev.id);
+	/* Forced removal: nothing goes to the backing any more. */
+	if (status == VIRTIO_BLK_S_OK && READ_ONCE(q->dev->aborted))
+		status = VIRTIO_BLK_S_IOERR;
 	if (status != VIRTIO_BLK_S_OK) {
 		hvblk_complete(q, req, status, 0, 0);
 		return;
 	}
+	/* The work answers from now on, unless hvblk_abort() does first. */
+	atomic_set(&req->state, HVBLK_REQ_QUEUED);
 	if (req->cmd.type == VIRTIO_BLK_T_GET_ID) {
 		hvblk_req_work(&req->work);
 		return;
@@ -809,9 +928,80 @@ static void hvblk_driver_ok(struct hvisor_vdev *vdev)
 }
 
 /*
+ * Answer @req with IOERR if its work has not: hold its buffers first (the
+ * guest may reuse them as soon as it sees the answer), then race the work
+ * for the answer. The kick is stopped (kick_mutex held): @req's chain does
+ * not change under us, but its work may give the slot back and swap its
+ * iov meanwhile, so what is held is the chain read before the race. When
+ * nothing can be held (no memory) the request is left to its work.
+ */
+static void hvblk_abort_req(struct hvblk_queue *q, struct hvblk_req *req)
+{
+	const struct kvec *iov = READ_ONCE(req->vqr.iov);
+	unsigned int n = hvblk_nr_iov(req), nr;
+	struct folio **held;
+
+	lockdep_assert_held(&q->kick_mutex);
+	if (atomic_read(&req->state) != HVBLK_REQ_QUEUED)
+		return;
+	held = hvblk_hold(iov, n, &nr);
+	if (IS_ERR(held)) {
+		pr_warn_ratelimited("device %u: no memory to abort a request: it waits for its backing\n",
+				    q->dev->vdev.id);
+		return;
+	}
+	/* For the work, which reads them once it sees HVBLK_REQ_ABORTED. */
+	req->held = held;
+	req->nr_held = nr;
+	/* Fully ordered: pairs with the one in hvblk_req_work(). */
+	if (atomic_cmpxchg(&req->state, HVBLK_REQ_QUEUED, HVBLK_REQ_ABORTED) !=
+	    HVBLK_REQ_QUEUED) {
+		/* Its work answered first. */
+		req->held = NULL;
+		hvblk_unhold(held, nr);
+		return;
+	}
+	hvblk_answer(q, req, VIRTIO_BLK_S_IOERR, 0, 0);
+}
+
+/*
+ * Forced removal: answer every request in flight with IOERR now and every
+ * later one at once (dev->aborted). I/O stuck in the backing goes on; its
+ * work gives the slot back when the backing returns (hvblk_drain() and
+ * hvblk_release() wait for that) and never touches the ring again.
+ */
+static void hvblk_abort(struct hvisor_vdev *vdev)
+{
+	struct hvblk_dev *dev = to_hvblk(vdev);
+	unsigned int i, j;
+
+	WRITE_ONCE(dev->aborted, true);
+	for (i = 0; i < dev->nr_queues; i++) {
+		struct hvblk_queue *q = &dev->queues[i];
+
+		/*
+		 * No kick is between taking a chain and queueing it, and the
+		 * next one sees @aborted (the mutex orders it).
+		 */
+		mutex_lock(&q->kick_mutex);
+		for (j = 0; j < q->pool_size; j++)
+			hvblk_abort_req(q, &q->pool[j]);
+		mutex_unlock(&q->kick_mutex);
+	}
+}
+
+/* Wait for every work, those hvblk_abort() left in the backing included. */
+static void hvblk_drain(struct hvisor_vdev *vdev)
+{
+	flush_workqueue(to_hvblk(vdev)->wq);
+}
+
+/*
  * Stop every kick, then wait for every request in flight: each completes
  * and pushes its used entry before this returns. Afterwards nothing of this
- * device touches guest memory until the next DRIVER_OK.
+ * device touches guest memory until the next DRIVER_OK. After
+ * hvblk_abort() the requests left are answered already and may hang in the
+ * backing: they are not waited for (hvblk_drain() is).
  */
 static void hvblk_reset(struct hvisor_vdev *vdev)
 {
@@ -826,7 +1016,10 @@ static void hvblk_reset(struct hvisor_vdev *vdev)
 		mutex_unlock(&q->kick_mutex);
 	}
 	/* Requests are queued only by kicks, which are all stopped now. */
-	flush_workqueue(dev->wq);
+	if (!READ_ONCE(dev->aborted))
+		flush_workqueue(dev->wq);
+	else
+		wait_var_event(&dev->answering, !atomic_read(&dev->answering));
 	for (i = 0; i < dev->nr_queues; i++) {
 		struct hvblk_queue *q = &dev->queues[i];
 
@@ -868,6 +1061,8 @@ static const struct hvisor_vdev_ops hvblk_ops = {
 	.notify = hvblk_notify,
 	.driver_ok = hvblk_driver_ok,
 	.reset = hvblk_reset,
+	.abort = hvblk_abort,
+	.drain = hvblk_drain,
 	.release = hvblk_release,
 };
 

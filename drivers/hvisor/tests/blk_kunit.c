@@ -9,6 +9,7 @@
 #include "../blk/blk.c"
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -415,8 +416,8 @@ static void blk_exec_file(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dev->lim.write_zeroes);
 	/* Every read or write the config space allows is served. */
 	KUNIT_EXPECT_GE(test, (u64)dev->lim.max_data,
-			(u64)le32_to_cpu(dev->config.seg_max) *
-			le32_to_cpu(dev->config.size_max));
+			(u64)__virtio32_to_cpu(true, dev->config.seg_max) *
+			__virtio32_to_cpu(true, dev->config.size_max));
 
 	w = bt_rw(test, VIRTIO_BLK_T_OUT, 5, 2048);
 	for (i = 0; i < 2048; i++)
@@ -859,6 +860,91 @@ static void blk_ring_two_long_chains(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, t->dev->queues[0].big_wait);
 }
 
+static unsigned int rt_free_slots(struct hvblk_queue *q)
+{
+	struct hvblk_req *req;
+	unsigned int n = 0;
+
+	spin_lock(&q->free_lock);
+	for (req = q->free; req; req = req->next_free)
+		n++;
+	spin_unlock(&q->free_lock);
+	return n;
+}
+
+/*
+ * A forced removal (hvblk_abort()) answers a request stuck in the backing
+ * at once and every later one without the backing; the stuck work keeps
+ * the guest's pages held until it returns, then only gives its slot back.
+ */
+static void blk_ring_abort_stuck(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	struct hvblk_queue *q = &t->dev->queues[0];
+	struct inode *inode = file_inode(t->dev->file);
+	struct folio *folio = page_folio(virt_to_page(t->ram + RT_DATA));
+	int refs = folio_ref_count(folio);
+	unsigned int i;
+
+	/*
+	 * A write to the file waits for its lock: a backing that hangs. (No
+	 * flush of the device's workqueue while holding it: lockdep would
+	 * see the request work, which takes it, behind that flush.)
+	 */
+	inode_lock(inode);
+	rt_post(t, 0, VIRTIO_BLK_T_OUT);
+	hvblk_notify(&t->dev->vdev, 0);
+	/* Until its work is in the backing, waiting for the lock. */
+	for (i = 0; i < 5000 && !rwsem_is_contended(&inode->i_rwsem); i++)
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_TRUE(test, rwsem_is_contended(&inode->i_rwsem));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.in_flight), 1LL);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 0);
+
+	hvblk_abort(&t->dev->vdev);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 1);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[0].len), 1U);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.in_flight), 0LL);
+	KUNIT_EXPECT_GT(test, folio_ref_count(folio), refs);
+
+	/* Later requests are answered at once, without the backing. */
+	rt_post(t, 1, VIRTIO_BLK_T_IN);
+	hvblk_notify(&t->dev->vdev, 0);
+	for (i = 0; i < 5000 && le16_to_cpu(READ_ONCE(t->used->idx)) != 2; i++)
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 2);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 1), VIRTIO_BLK_S_IOERR);
+
+	/* The reset does not wait for the stuck write; the slot stays taken. */
+	hvblk_reset(&t->dev->vdev);
+	KUNIT_EXPECT_EQ(test, rt_free_slots(q), q->pool_size - 1);
+	inode_unlock(inode);
+	hvblk_drain(&t->dev->vdev);
+	/* It answered nothing more, gave the slot and the pages back. */
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 2);
+	KUNIT_EXPECT_EQ(test, rt_free_slots(q), q->pool_size);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), refs);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.errors), 2LL);
+}
+
+/* An abort with nothing stuck: the work that answered first wins. */
+static void blk_ring_abort_idle(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	struct hvblk_queue *q = &t->dev->queues[0];
+
+	rt_post(t, 0, VIRTIO_BLK_T_OUT);
+	rt_kick_and_wait(t);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_OK);
+	hvblk_abort(&t->dev->vdev);
+	hvblk_abort(&t->dev->vdev);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 1);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_OK);
+	hvblk_drain(&t->dev->vdev);
+	KUNIT_EXPECT_EQ(test, rt_free_slots(q), q->pool_size);
+}
+
 /* More requests than slots: the pool runs dry and the kick resumes. */
 static void blk_ring_starve(struct kunit *test)
 {
@@ -892,6 +978,8 @@ static struct kunit_case hvisor_blk_ring_cases[] = {
 	KUNIT_CASE(blk_ring_long_chain),
 	KUNIT_CASE(blk_ring_long_chain_error),
 	KUNIT_CASE(blk_ring_two_long_chains),
+	KUNIT_CASE(blk_ring_abort_stuck),
+	KUNIT_CASE(blk_ring_abort_idle),
 	{}
 };
 

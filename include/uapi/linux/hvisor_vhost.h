@@ -98,6 +98,8 @@ struct hvisor_vhost_zone {
 
 /* struct hvisor_vhost_dev_config.flags and struct hvisor_vhost_dev_info.flags */
 #define HVISOR_VHOST_DEV_F_RO		0x1U /* blk: read-only disk */
+/* struct hvisor_vhost_dev_info.flags only: its removal is under way */
+#define HVISOR_VHOST_DEV_F_REMOVING	0x2U
 
 /**
  * struct hvisor_vhost_blk_config - blk part of struct hvisor_vhost_dev_config
@@ -180,8 +182,15 @@ struct hvisor_vhost_dev_config {
 	__u64 reserved[4];
 };
 
-/* struct hvisor_vhost_dev_del.flags */
-#define HVISOR_VHOST_DEL_F_FORCE	0x1U /* do not wait for the guest */
+/*
+ * struct hvisor_vhost_dev_del.flags. HVISOR_VHOST_DEL_F_FORCE: return at
+ * once; the requests in flight fail (blk: VIRTIO_BLK_S_IOERR) and so does
+ * every later one, without waiting for the backing; the device is freed
+ * in the background once its backing lets go (a hung NFS server, a dead
+ * disk), meanwhile listed with HVISOR_VHOST_DEV_F_REMOVING. Also hurries
+ * a plain removal of the same device that is stuck.
+ */
+#define HVISOR_VHOST_DEL_F_FORCE	0x1U
 
 /**
  * struct hvisor_vhost_dev_del - HVISOR_VHOST_DEV_DEL (CAP_SYS_ADMIN; net also
@@ -189,6 +198,10 @@ struct hvisor_vhost_dev_config {
  * @id: device id from HVISOR_VHOST_DEV_ADD or HVISOR_VHOST_DEV_LIST
  * @flags: HVISOR_VHOST_DEL_F_*
  * @reserved: zero
+ *
+ * Without HVISOR_VHOST_DEL_F_FORCE the call returns once the device is
+ * gone (the guest let go, its I/O finished), EBUSY when its removal is
+ * under way already. Other requests are served meanwhile either way.
  */
 struct hvisor_vhost_dev_del {
 	__u32 id;

@@ -569,7 +569,8 @@ static void test_fake_del_zone(void)
 	fake_env("FAKE_DEVICES=1", "FAKE_TRACE=1", NULL, NULL);
 	r = run("dev", "del", "0", "--force", NULL);
 	CHECK_U64(r->status, 0);
-	CHECK_STR(r->out, "device 0 removed\n");
+	CHECK_STR(r->out,
+		  "device 0 removed (forced: freed once its I/O is over)\n");
 	CHECK_HAS(r->err, "fake: DEV_DEL id=0 flags=1");
 	r = run("dev", "del", "0x5", NULL);
 	CHECK_U64(r->status, 1);
