@@ -50,6 +50,8 @@ DEFINE_MUTEX(hvisor_ctl_mutex);
  * @wakeups: calls of hvisor_vhost_wakeup()
  * @safety_net: requests found by the timer that nobody woke us for
  * @bad_requests: malformed requests dropped
+ * @irq_deferred: injections that found the result ring full and were
+ *	left on the pending list
  */
 struct hvisor_core_stats {
 	atomic64_t requests;
@@ -59,6 +61,7 @@ struct hvisor_core_stats {
 	atomic64_t wakeups;
 	atomic64_t safety_net;
 	atomic64_t bad_requests;
+	atomic64_t irq_deferred;
 };
 
 /**
@@ -73,7 +76,13 @@ struct hvisor_core_stats {
  *	hvisor_core_poll())
  * @wq: high-priority workqueue for the poll work and deferred resets
  * @poll_work: continues a burst that exceeded the interrupt budget
- * @safety_timer: periodic re-check of the request ring
+ * @safety_timer: periodic re-check of the request ring and of
+ *	@irq_pending
+ * @irq_pending: devices whose interrupt found the result ring full, in
+ *	the order they failed, linked by hvisor_vdev.irq_node (under
+ *	bridge.res_lock); each is pushed again before any newer interrupt
+ * @nr_irq_pending: entries in @irq_pending; written under bridge.res_lock,
+ *	read without it to skip taking the lock when there are none
  * @stats: counters
  */
 static struct hvisor_core {
@@ -85,6 +94,8 @@ static struct hvisor_core {
 	struct workqueue_struct *wq;
 	struct work_struct poll_work;
 	struct timer_list safety_timer;
+	struct list_head irq_pending;
+	unsigned int nr_irq_pending;
 	struct hvisor_core_stats stats;
 } core;
 
@@ -203,6 +214,70 @@ again:
 	return true;
 }
 
+/* FINISH_REQ: hvisor drains the result ring and injects. Under res_lock. */
+static void hvisor_core_finish(struct hvisor_vhost_hv *hv)
+{
+	hv->ops->finish_req(hv);
+	atomic64_inc(&core.stats.finish_calls);
+}
+
+/*
+ * Push {zone, irq} of @vdev, with one FINISH_REQ to make room when the
+ * ring is full. Under res_lock. Returns 0 or -ENOSPC.
+ */
+static int hvisor_core_push(struct hvisor_vhost_hv *hv,
+			    struct hvisor_vdev *vdev)
+{
+	int ret;
+
+	ret = hvisor_bridge_push_res(&core.bridge, vdev->zone->id, vdev->irq);
+	if (ret == -ENOSPC) {
+		hvisor_core_finish(hv);
+		ret = hvisor_bridge_push_res(&core.bridge, vdev->zone->id,
+					     vdev->irq);
+	}
+	if (!ret)
+		atomic64_inc(&core.stats.interrupts);
+	return ret;
+}
+
+/*
+ * Push the pending interrupts, oldest first, until the ring refuses one.
+ * Under res_lock. Returns true when something was pushed.
+ */
+static bool hvisor_core_push_pending(struct hvisor_vhost_hv *hv)
+{
+	struct hvisor_vdev *vdev, *next;
+	bool pushed = false;
+
+	list_for_each_entry_safe(vdev, next, &core.irq_pending, irq_node) {
+		if (hvisor_core_push(hv, vdev))
+			break;
+		list_del_init(&vdev->irq_node);
+		WRITE_ONCE(core.nr_irq_pending, core.nr_irq_pending - 1);
+		pushed = true;
+	}
+	return pushed;
+}
+
+/*
+ * Retry the interrupts that found the result ring full. Any context; the
+ * wakeup path and the safety timer call it, so a ring hvisor drains again
+ * later delivers them even when no device injects anything new.
+ */
+static void hvisor_core_retry_irqs(void)
+{
+	struct hvisor_vhost_hv *hv = READ_ONCE(core.hv);
+	unsigned long flags;
+
+	if (!hv || !READ_ONCE(core.live) || !READ_ONCE(core.nr_irq_pending))
+		return;
+	spin_lock_irqsave(&core.bridge.res_lock, flags);
+	if (hvisor_core_push_pending(hv))
+		hvisor_core_finish(hv);
+	spin_unlock_irqrestore(&core.bridge.res_lock, flags);
+}
+
 /**
  * hvisor_vhost_wakeup() - the hypervisor has queued requests
  *
@@ -216,6 +291,7 @@ void hvisor_vhost_wakeup(void)
 		return;
 	atomic64_inc(&core.stats.wakeups);
 	hvisor_core_poll(HVISOR_CORE_IRQ_BUDGET);
+	hvisor_core_retry_irqs();
 }
 EXPORT_SYMBOL_NS_GPL(hvisor_vhost_wakeup, HVISOR_VHOST_SIM_NS);
 
@@ -260,6 +336,7 @@ static void hvisor_core_safety(struct timer_list *t)
 		atomic64_inc(&core.stats.safety_net);
 		hvisor_core_poll(HVISOR_CORE_IRQ_BUDGET);
 	}
+	hvisor_core_retry_irqs();
 	mod_timer(&core.safety_timer, jiffies + HVISOR_CORE_SAFETY_PERIOD);
 }
 
@@ -268,34 +345,58 @@ static void hvisor_core_safety(struct timer_list *t)
  * @vdev: the device
  *
  * Appends {zone, irq} to the result ring and makes the FINISH_REQ call,
- * which drains the ring. Any context.
+ * which drains the ring. When the ring stays full even after a FINISH_REQ
+ * the interrupt is not lost: the device goes on a pending list, pushed
+ * again before any later interrupt, after each wakeup and by the safety
+ * timer. Its InterruptStatus stays set meanwhile, so the transport asks
+ * for no other injection of it; a device already pending is not queued
+ * twice. Any context.
  */
 void hvisor_core_inject(struct hvisor_vdev *vdev)
 {
 	struct hvisor_vhost_hv *hv = READ_ONCE(core.hv);
 	unsigned long flags;
-	int ret;
+	bool deferred = false, pushed;
 
 	if (!hv || !READ_ONCE(core.live))
 		return;
 	spin_lock_irqsave(&core.bridge.res_lock, flags);
-	ret = hvisor_bridge_push_res(&core.bridge, vdev->zone->id, vdev->irq);
-	if (ret == -ENOSPC) {
-		/* hvisor drains the whole ring in FINISH_REQ: make room. */
-		hv->ops->finish_req(hv);
-		atomic64_inc(&core.stats.finish_calls);
-		ret = hvisor_bridge_push_res(&core.bridge, vdev->zone->id,
-					     vdev->irq);
+	/* Older interrupts first; the ring is no fuller than before. */
+	pushed = hvisor_core_push_pending(hv);
+	if (!list_empty(&vdev->irq_node)) {
+		/* Pending already: that entry will do. */
+	} else if (!list_empty(&core.irq_pending) || hvisor_core_push(hv, vdev)) {
+		list_add_tail(&vdev->irq_node, &core.irq_pending);
+		WRITE_ONCE(core.nr_irq_pending, core.nr_irq_pending + 1);
+		atomic64_inc(&core.stats.irq_deferred);
+		deferred = true;
+	} else {
+		pushed = true;
 	}
-	if (!ret) {
-		atomic64_inc(&core.stats.interrupts);
-		hv->ops->finish_req(hv);
-		atomic64_inc(&core.stats.finish_calls);
+	if (pushed)
+		hvisor_core_finish(hv);
+	spin_unlock_irqrestore(&core.bridge.res_lock, flags);
+	if (deferred)
+		pr_warn_ratelimited("result ring full: interrupt %u of zone %u deferred\n",
+				    vdev->irq, vdev->zone->id);
+}
+
+/**
+ * hvisor_core_inject_cancel() - forget a device's deferred interrupt
+ * @vdev: a device being removed, which injects nothing any more
+ *
+ * Any context.
+ */
+void hvisor_core_inject_cancel(struct hvisor_vdev *vdev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&core.bridge.res_lock, flags);
+	if (!list_empty(&vdev->irq_node)) {
+		list_del_init(&vdev->irq_node);
+		WRITE_ONCE(core.nr_irq_pending, core.nr_irq_pending - 1);
 	}
 	spin_unlock_irqrestore(&core.bridge.res_lock, flags);
-	if (ret)
-		pr_err_ratelimited("result ring stuck full: interrupt %u of zone %u lost\n",
-				   vdev->irq, vdev->zone->id);
 }
 
 /**
@@ -360,6 +461,7 @@ int hvisor_vhost_attach(struct hvisor_vhost_hv *hv)
 	ret = hvisor_core_start(hv);
 	if (ret)
 		goto out;
+	hvisor_registry_open();
 	pr_info("attached to %s\n", hv->name);
 out:
 	mutex_unlock(&hvisor_ctl_mutex);
@@ -378,6 +480,8 @@ static void hvisor_core_stop(struct hvisor_vhost_hv *hv)
 	WRITE_ONCE(core.live, false);
 	del_timer_sync(&core.safety_timer);
 	cancel_work_sync(&core.poll_work);
+	/* Every device was removed, and with it its deferred interrupt. */
+	WARN_ON_ONCE(!list_empty(&core.irq_pending));
 	/* Wait for dispatchers that saw live == true. */
 	spin_lock_irq(&core.consume_lock);
 	spin_unlock_irq(&core.consume_lock);
@@ -396,8 +500,10 @@ static void hvisor_core_stop(struct hvisor_vhost_hv *hv)
  * hvisor_vhost_detach() - detach the hypervisor
  * @hv: the hypervisor given to hvisor_vhost_attach()
  *
- * Removes every device (the simulator unplugs its guest side as asked),
- * forgets every zone and stops the dispatcher.
+ * Removes every device (the simulator unplugs its guest side as asked)
+ * and waits until each is freed, forgets every zone and stops the
+ * dispatcher. The hypervisor stays attached while devices are removed:
+ * their removal still talks to it.
  */
 void hvisor_vhost_detach(struct hvisor_vhost_hv *hv)
 {
@@ -406,7 +512,10 @@ void hvisor_vhost_detach(struct hvisor_vhost_hv *hv)
 		mutex_unlock(&hvisor_ctl_mutex);
 		return;
 	}
+	mutex_unlock(&hvisor_ctl_mutex);
+	/* Takes the mutex itself; nothing can be added from then on. */
 	hvisor_registry_remove_all();
+	mutex_lock(&hvisor_ctl_mutex);
 	hvisor_core_stop(hv);
 	mutex_unlock(&hvisor_ctl_mutex);
 	pr_info("detached from %s\n", hv->name);
@@ -464,6 +573,7 @@ void hvisor_core_get_status(struct hvisor_vhost_status *st)
 	st->wakeups = atomic64_read(&core.stats.wakeups);
 	st->safety_net = atomic64_read(&core.stats.safety_net);
 	st->bad_requests = atomic64_read(&core.stats.bad_requests);
+	st->irq_deferred = atomic64_read(&core.stats.irq_deferred);
 }
 
 int hvisor_core_init(void)
@@ -471,6 +581,7 @@ int hvisor_core_init(void)
 	spin_lock_init(&core.consume_lock);
 	INIT_WORK(&core.poll_work, hvisor_core_poll_work);
 	timer_setup(&core.safety_timer, hvisor_core_safety, 0);
+	INIT_LIST_HEAD(&core.irq_pending);
 	core.wq = alloc_workqueue("hvisor_vhost", WQ_HIGHPRI | WQ_MEM_RECLAIM,
 				  0);
 	return core.wq ? 0 : -ENOMEM;

@@ -55,6 +55,8 @@ extern const struct hvisor_dev_type hvisor_console_type;
 
 /* Injection of a device's interrupt: result ring entry plus FINISH_REQ. */
 void hvisor_core_inject(struct hvisor_vdev *vdev);
+/* Forget a removed device's interrupt still waiting for room. */
+void hvisor_core_inject_cancel(struct hvisor_vdev *vdev);
 /* Answer a vCPU whose access was deferred (HVISOR_MMIO_DEFERRED). */
 void hvisor_core_answer(u32 cpu, u64 value, u64 size);
 /* Workqueue for deferred device work (resets). */
@@ -77,7 +79,10 @@ void hvisor_hvisor_remove(void);
 int hvisor_ctl_init(void);
 void hvisor_ctl_exit(void);
 
-/* registry.c: zones and devices; callers hold hvisor_ctl_mutex. */
+/*
+ * registry.c: zones and devices; callers hold hvisor_ctl_mutex, but for
+ * dev_del, zone_reset and remove_all, which take it themselves.
+ */
 struct hvisor_zone *hvisor_registry_zone_rcu(u32 zone_id);
 struct hvisor_vdev *hvisor_registry_dev_rcu(u32 zone_id, u64 addr);
 int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
@@ -85,12 +90,14 @@ int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
 int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem);
 int hvisor_registry_zone_reset(u32 zone_id);
 int hvisor_registry_zone_del(u32 zone_id);
+bool hvisor_registry_type_capable(u32 type);
 int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg);
 struct hvisor_vdev *hvisor_registry_dev_find(u32 id);
 int hvisor_registry_dev_del(u32 id, u32 flags);
 int hvisor_registry_dev_list(struct hvisor_vhost_dev_info __user *entries,
 			     u32 room, u32 *count);
 void hvisor_registry_remove_all(void);
+void hvisor_registry_open(void);
 int hvisor_registry_types_init(void);
 void hvisor_registry_types_exit(void);
 unsigned int hvisor_registry_nr_zones(void);

@@ -1,8 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/hvisor-vhost: the control plane (include/uapi/linux/hvisor_vhost.h).
- * Every argument is copied in, checked (flags and reserved fields must be
- * zero) and handed to the registry under hvisor_ctl_mutex.
+ *
+ * One handler per ioctl, each in the same order: copy the argument in,
+ * check its flags and reserved fields (EINVAL), check the caller's
+ * capabilities (EPERM), then hand it to the registry. Capabilities are
+ * those of the task making the call, not of the one that opened the node,
+ * so a privileged process can hand an open descriptor to a less
+ * privileged one for the read-only queries (status, device list) only:
+ *
+ *   GET_STATUS, DEV_LIST      none beyond opening the node
+ *   ZONE_ADD_MEM              CAP_SYS_ADMIN and CAP_SYS_RAWIO
+ *   ZONE_RESET, ZONE_DEL      CAP_SYS_ADMIN
+ *   DEV_ADD, DEV_DEL          CAP_SYS_ADMIN; net devices also CAP_NET_ADMIN
+ *   CONSOLE_LOG               CAP_SYS_ADMIN (a guest's private output)
  */
 
 #define pr_fmt(fmt) "hvisor_vhost: " fmt
@@ -40,10 +51,17 @@ static bool hvisor_ctl_zeroed(const u64 *reserved, size_t n)
 	return true;
 }
 
+/* Capability check of a handler: 0 or -EPERM. */
+static long hvisor_ctl_capable(int cap)
+{
+	return capable(cap) ? 0 : -EPERM;
+}
+
 static long hvisor_ctl_status(void __user *arg)
 {
 	struct hvisor_vhost_status st = {};
 
+	/* Read-only: whoever could open the node may ask. */
 	hvisor_core_get_status(&st);
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }
@@ -53,13 +71,17 @@ static long hvisor_ctl_zone_mem(void __user *arg)
 	struct hvisor_vhost_zone_mem mem;
 	long ret;
 
-	if (!capable(CAP_SYS_RAWIO))
-		return -EPERM;
 	if (copy_from_user(&mem, arg, sizeof(mem)))
 		return -EFAULT;
 	if (mem.flags || !hvisor_ctl_zeroed(mem.reserved,
 					    ARRAY_SIZE(mem.reserved)))
 		return -EINVAL;
+	/* It maps physical memory, as /dev/mem would. */
+	ret = hvisor_ctl_capable(CAP_SYS_ADMIN);
+	if (!ret)
+		ret = hvisor_ctl_capable(CAP_SYS_RAWIO);
+	if (ret)
+		return ret;
 	mutex_lock(&hvisor_ctl_mutex);
 	ret = hvisor_registry_zone_mem(&mem);
 	mutex_unlock(&hvisor_ctl_mutex);
@@ -76,11 +98,14 @@ static long hvisor_ctl_zone(unsigned int cmd, void __user *arg)
 	if (zone.flags || !zone.zone_id ||
 	    !hvisor_ctl_zeroed(zone.reserved, ARRAY_SIZE(zone.reserved)))
 		return -EINVAL;
-	mutex_lock(&hvisor_ctl_mutex);
+	ret = hvisor_ctl_capable(CAP_SYS_ADMIN);
+	if (ret)
+		return ret;
+	/* Waits for the devices' I/O: takes the mutex only to find them. */
 	if (cmd == HVISOR_VHOST_ZONE_RESET)
-		ret = hvisor_registry_zone_reset(zone.zone_id);
-	else
-		ret = hvisor_registry_zone_del(zone.zone_id);
+		return hvisor_registry_zone_reset(zone.zone_id);
+	mutex_lock(&hvisor_ctl_mutex);
+	ret = hvisor_registry_zone_del(zone.zone_id);
 	mutex_unlock(&hvisor_ctl_mutex);
 	return ret;
 }
@@ -92,6 +117,15 @@ static long hvisor_ctl_dev_add(void __user *arg)
 
 	if (copy_from_user(&cfg, arg, sizeof(cfg)))
 		return -EFAULT;
+	if (cfg.flags & ~HVISOR_VHOST_DEV_F_RO || cfg.id ||
+	    !hvisor_ctl_zeroed(cfg.reserved, ARRAY_SIZE(cfg.reserved)))
+		return -EINVAL;
+	ret = hvisor_ctl_capable(CAP_SYS_ADMIN);
+	if (ret)
+		return ret;
+	/* A net device creates (or takes over) a root network interface. */
+	if (!hvisor_registry_type_capable(cfg.type))
+		return -EPERM;
 	mutex_lock(&hvisor_ctl_mutex);
 	ret = hvisor_registry_dev_add(&cfg);
 	mutex_unlock(&hvisor_ctl_mutex);
@@ -108,12 +142,15 @@ static long hvisor_ctl_dev_del(void __user *arg)
 
 	if (copy_from_user(&del, arg, sizeof(del)))
 		return -EFAULT;
-	if (!hvisor_ctl_zeroed(del.reserved, ARRAY_SIZE(del.reserved)))
+	if (del.flags & ~HVISOR_VHOST_DEL_F_FORCE ||
+	    !hvisor_ctl_zeroed(del.reserved, ARRAY_SIZE(del.reserved)))
 		return -EINVAL;
-	mutex_lock(&hvisor_ctl_mutex);
-	ret = hvisor_registry_dev_del(del.id, del.flags);
-	mutex_unlock(&hvisor_ctl_mutex);
-	return ret;
+	/* The type's own capability is checked once the device is found. */
+	ret = hvisor_ctl_capable(CAP_SYS_ADMIN);
+	if (ret)
+		return ret;
+	/* May wait for the guest and the backing: takes the mutex itself. */
+	return hvisor_registry_dev_del(del.id, del.flags);
 }
 
 static long hvisor_ctl_dev_list(void __user *arg)
@@ -127,6 +164,7 @@ static long hvisor_ctl_dev_list(void __user *arg)
 	if (list.flags ||
 	    !hvisor_ctl_zeroed(list.reserved, ARRAY_SIZE(list.reserved)))
 		return -EINVAL;
+	/* Read-only: whoever could open the node may ask. */
 	mutex_lock(&hvisor_ctl_mutex);
 	ret = hvisor_registry_dev_list(u64_to_user_ptr(list.entries),
 				       list.count, &count);
@@ -188,6 +226,10 @@ static long hvisor_ctl_console_log(void __user *arg)
 	if (log.flags & ~HVISOR_VHOST_CONSOLE_LOG_F_CLEAR ||
 	    !hvisor_ctl_zeroed(log.reserved, ARRAY_SIZE(log.reserved)))
 		return -EINVAL;
+	/* What a guest printed may be private (passwords echoed, keys). */
+	ret = hvisor_ctl_capable(CAP_SYS_ADMIN);
+	if (ret)
+		return ret;
 	n = hvisor_ctl_log_fetch(&log, &buf);
 	if (n < 0)
 		return n;

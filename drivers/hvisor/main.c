@@ -74,9 +74,8 @@ static void __exit hvisor_main_exit(void)
 {
 	hvisor_ctl_exit();
 	hvisor_hvisor_remove();
-	mutex_lock(&hvisor_ctl_mutex);
+	/* Waits for every device, those of forced removals included. */
 	hvisor_registry_remove_all();
-	mutex_unlock(&hvisor_ctl_mutex);
 	hvisor_registry_types_exit();
 	hvisor_core_exit();
 }

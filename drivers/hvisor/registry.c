@@ -1,11 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Zones and devices of hvisor_vhost: creation, lookup from the data path,
- * removal. Every function but the two *_rcu lookups runs in process
- * context with hvisor_ctl_mutex held.
+ * removal. Everything runs in process context with hvisor_ctl_mutex held,
+ * but the two *_rcu lookups and the three calls that wait for devices
+ * (dev_del, zone_reset, remove_all), which take the mutex themselves and
+ * drop it while they wait, so that a device whose backing hangs blocks
+ * nothing but the call waiting for it.
  *
- * Lifetime: the dispatcher finds zones and devices under RCU, so anything
- * unpublished from the xarrays below is freed only after a grace period.
+ * Lifetime of a device: created with one reference (struct
+ * hvisor_vdev.refs) owned by the registry; zone resets and removal
+ * requests take one more while they use it without the mutex. A removal
+ * marks it (vdev->removing), then, without the mutex: the guest side lets
+ * go, the device leaves the data path (unpublished from its zone's
+ * xarray, a grace period: the dispatcher finds devices under RCU), is
+ * reset and drained, leaves the list under the mutex and the registry's
+ * reference is dropped. The last reference frees it; module unload waits
+ * until every device is freed. A zone lives while it is listed or a
+ * device holds it (struct hvisor_zone.ref).
  */
 
 #define pr_fmt(fmt) "hvisor_vhost: " fmt
@@ -39,7 +50,12 @@ static DEFINE_XARRAY(hvisor_zones);
 /* Devices by id. Under hvisor_ctl_mutex. */
 static DEFINE_XARRAY_ALLOC(hvisor_devices);
 static unsigned int hvisor_nr_zones;
+/* Devices listed, those being removed included. Under hvisor_ctl_mutex. */
 static unsigned int hvisor_nr_devices;
+/* Devices created and not freed yet; module unload waits for none. */
+static atomic_t hvisor_nr_alive = ATOMIC_INIT(0);
+/* remove_all() started: no zone memory, no device may be added. */
+static bool hvisor_registry_closed;
 
 static const struct hvisor_dev_type *const hvisor_dev_types[] = {
 	&hvisor_blk_type,
@@ -55,6 +71,24 @@ static const struct hvisor_dev_type *hvisor_dev_type_find(u32 type)
 		if (hvisor_dev_types[i]->type == type)
 			return hvisor_dev_types[i];
 	return NULL;
+}
+
+/**
+ * hvisor_registry_type_capable() - may the caller add or remove this type?
+ * @type: HVISOR_VHOST_DEV_* (unknown types need nothing here: DEV_ADD
+ *	refuses them later with EINVAL)
+ *
+ * The capability a device type needs beyond CAP_SYS_ADMIN, which the
+ * control device checks for every change: a net device creates, takes
+ * over or removes a root network interface, which needs CAP_NET_ADMIN.
+ *
+ * Return: true when the calling task has it.
+ */
+bool hvisor_registry_type_capable(u32 type)
+{
+	if (type == HVISOR_VHOST_DEV_NET)
+		return capable(CAP_NET_ADMIN);
+	return true;
 }
 
 /**
@@ -133,23 +167,37 @@ struct hvisor_vdev *hvisor_registry_dev_rcu(u32 zone_id, u64 addr)
 	return xa_load(&zone->devices, addr / HVISOR_VIRTIO_REGION_SIZE);
 }
 
-static struct hvisor_zone *hvisor_registry_zone_get_or_create(u32 zone_id)
+/*
+ * A new zone with its first region. It is published only once the region
+ * is in, so a failed add leaves nothing behind (no empty zone).
+ */
+static int hvisor_registry_zone_new(u32 zone_id, u64 gpa, void *kva,
+				    phys_addr_t pa, u64 size, bool mapped)
 {
-	struct hvisor_zone *zone = xa_load(&hvisor_zones, zone_id);
+	struct hvisor_zone *zone;
 	int ret;
 
-	if (zone)
-		return zone;
+	/* The slot, so that publishing below cannot fail. */
+	ret = xa_reserve(&hvisor_zones, zone_id, GFP_KERNEL);
+	if (ret)
+		return ret;
 	zone = hvisor_zone_create(zone_id);
-	if (!zone)
-		return ERR_PTR(-ENOMEM);
-	ret = xa_insert(&hvisor_zones, zone_id, zone, GFP_KERNEL);
+	if (!zone) {
+		ret = -ENOMEM;
+		goto err_release;
+	}
+	ret = hvisor_zone_add_region(zone, gpa, size, kva, pa, mapped);
 	if (ret) {
 		hvisor_zone_put(zone);
-		return ERR_PTR(ret);
+		goto err_release;
 	}
+	xa_store(&hvisor_zones, zone_id, zone, GFP_KERNEL);
 	hvisor_nr_zones++;
-	return zone;
+	return 0;
+
+err_release:
+	xa_release(&hvisor_zones, zone_id);
+	return ret;
 }
 
 /**
@@ -161,7 +209,8 @@ static struct hvisor_zone *hvisor_registry_zone_get_or_create(u32 zone_id)
  * @size: bytes
  * @mapped: @kva comes from memremap() and is unmapped with the zone
  *
- * Return: 0 or a negative errno; on error nothing was kept.
+ * Return: 0 or a negative errno (see hvisor_zone_add_region()); on error
+ * nothing was kept: no region and no new zone.
  */
 int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
 			    u64 size, bool mapped)
@@ -171,10 +220,30 @@ int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
 	lockdep_assert_held(&hvisor_ctl_mutex);
 	if (!zone_id)
 		return -EINVAL;
-	zone = hvisor_registry_zone_get_or_create(zone_id);
-	if (IS_ERR(zone))
-		return PTR_ERR(zone);
+	if (hvisor_registry_closed)
+		return -ENODEV;
+	zone = xa_load(&hvisor_zones, zone_id);
+	if (!zone)
+		return hvisor_registry_zone_new(zone_id, gpa, kva, pa, size,
+						mapped);
 	return hvisor_zone_add_region(zone, gpa, size, kva, pa, mapped);
+}
+
+/* Does another zone's reserved memory overlap [pa, pa + size)? */
+static bool hvisor_registry_pa_used(u32 zone_id, phys_addr_t pa, u64 size)
+{
+	struct hvisor_zone *zone;
+	unsigned long index;
+
+	xa_for_each(&hvisor_zones, index, zone) {
+		if (zone->id != zone_id &&
+		    hvisor_zone_pa_overlaps(zone, pa, size)) {
+			pr_err("zone %u: 0x%llx+0x%llx overlaps memory of zone %u\n",
+			       zone_id, (u64)pa, size, zone->id);
+			return true;
+		}
+	}
+	return false;
 }
 
 /**
@@ -182,9 +251,11 @@ int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
  * @mem: the checked-for-reserved-fields request
  *
  * Maps reserved (no-map) memory given to a zone. Root's own RAM is refused:
- * a guest would then write over root.
+ * a guest would then write over root; so is memory another region (of any
+ * zone) already covers, in root's physical space or the zone's.
  *
- * Return: 0 or a negative errno.
+ * Return: 0, -EINVAL for bad addresses or root's RAM, -EEXIST for an
+ * overlap, -ENOMEM, -ENOSPC when the zone has no room for a region.
  */
 int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 {
@@ -204,6 +275,9 @@ int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 		       mem->zone_id, mem->zone0_ipa, mem->size);
 		return -EINVAL;
 	}
+	/* The zone's own regions are checked when the region is added. */
+	if (hvisor_registry_pa_used(mem->zone_id, mem->zone0_ipa, mem->size))
+		return -EEXIST;
 	kva = hvisor_memremap_guest_ram(mem->zone0_ipa, mem->size);
 	if (!kva)
 		return -ENOMEM;
@@ -262,18 +336,6 @@ static int hvisor_registry_place(struct hvisor_vhost_hv *hv,
 	return 0;
 }
 
-static int hvisor_registry_check_config(const struct hvisor_vhost_dev_config *cfg)
-{
-	unsigned int i;
-
-	if (cfg->flags & ~HVISOR_VHOST_DEV_F_RO || cfg->id)
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(cfg->reserved); i++)
-		if (cfg->reserved[i])
-			return -EINVAL;
-	return 0;
-}
-
 static struct hvisor_vhost_hv_dev hvisor_registry_hv_dev(struct hvisor_vdev *vdev)
 {
 	return (struct hvisor_vhost_hv_dev) {
@@ -285,7 +347,7 @@ static struct hvisor_vhost_hv_dev hvisor_registry_hv_dev(struct hvisor_vdev *vde
 	};
 }
 
-/* Make a created device reachable; undone by hvisor_registry_unpublish(). */
+/* Make a created device reachable: listed and on the data path. */
 static int hvisor_registry_publish(struct hvisor_vdev *vdev)
 {
 	struct hvisor_zone *zone = vdev->zone;
@@ -306,24 +368,96 @@ static int hvisor_registry_publish(struct hvisor_vdev *vdev)
 	return 0;
 }
 
-/* Take a device off the data path, quiesce it and free it. */
-static void hvisor_registry_unpublish(struct hvisor_vdev *vdev)
+/*
+ * Drop a control-plane reference (struct hvisor_vdev.refs). The last one
+ * frees the device and its hold on the zone. Process context.
+ */
+static void hvisor_registry_put(struct hvisor_vdev *vdev)
 {
 	struct hvisor_zone *zone = vdev->zone;
+
+	if (!refcount_dec_and_test(&vdev->refs))
+		return;
+	vdev->ops->release(vdev);
+	hvisor_zone_put(zone);
+	/* Fully ordered; pairs with wait_var_event() in remove_all(). */
+	if (atomic_dec_and_test(&hvisor_nr_alive))
+		wake_up_var(&hvisor_nr_alive);
+}
+
+/* Take the device off the data path; no dispatcher holds it afterwards. */
+static void hvisor_registry_hide(struct hvisor_vdev *vdev)
+{
 	unsigned long flags;
 
-	xa_erase(&zone->devices, vdev->addr / HVISOR_VIRTIO_REGION_SIZE);
-	xa_erase(&hvisor_devices, vdev->id);
-	zone->nr_devices--;
-	hvisor_nr_devices--;
+	xa_erase(&vdev->zone->devices, vdev->addr / HVISOR_VIRTIO_REGION_SIZE);
 	spin_lock_irqsave(&vdev->lock, flags);
 	vdev->dead = true;
 	spin_unlock_irqrestore(&vdev->lock, flags);
-	/* No dispatcher still holds the device after this. */
 	synchronize_rcu();
+}
+
+/* Reset it, with whatever it still runs; no lock held. */
+static void hvisor_registry_quiesce(struct hvisor_vdev *vdev)
+{
 	hvisor_vdev_reset_sync(vdev);
-	vdev->ops->release(vdev);
-	hvisor_zone_put(zone);
+	/* Reset: nothing of the device injects any more. */
+	hvisor_core_inject_cancel(vdev);
+	if (vdev->ops->drain)
+		vdev->ops->drain(vdev);
+}
+
+/* No longer listed; the registry's reference goes. Under the mutex. */
+static void hvisor_registry_unlist(struct hvisor_vdev *vdev)
+{
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	xa_erase(&hvisor_devices, vdev->id);
+	vdev->zone->nr_devices--;
+	hvisor_nr_devices--;
+}
+
+/*
+ * A removal, once started (vdev->removing): the guest side lets go while
+ * the device still answers (the simulator unbinds its driver), then the
+ * device leaves the data path, is reset and drained, and leaves the list.
+ * Runs without hvisor_ctl_mutex, so a backing that hangs blocks only this
+ * removal: the rest of the control plane goes on meanwhile.
+ */
+static void hvisor_registry_teardown(struct hvisor_vdev *vdev, bool force)
+{
+	struct hvisor_vhost_hv *hv = hvisor_core_hv();
+	struct hvisor_vhost_hv_dev hv_dev = hvisor_registry_hv_dev(vdev);
+
+	/* Attached until every removal is over: see remove_all(). */
+	if (hv && hv->ops->device_removing)
+		hv->ops->device_removing(hv, &hv_dev, force);
+	hvisor_registry_hide(vdev);
+	hvisor_registry_quiesce(vdev);
+	mutex_lock(&hvisor_ctl_mutex);
+	hvisor_registry_unlist(vdev);
+	mutex_unlock(&hvisor_ctl_mutex);
+	pr_info("device %u removed\n", hv_dev.id);
+	hvisor_registry_put(vdev);
+}
+
+/* A removal nobody waits for: forced, or every device at detach. */
+static void hvisor_registry_remove_work(struct work_struct *work)
+{
+	struct hvisor_vdev *vdev = container_of(work, struct hvisor_vdev,
+						remove_work);
+
+	/* remove_force was written before queue_work(), which orders it. */
+	hvisor_registry_teardown(vdev, vdev->remove_force);
+}
+
+/* Undo a publish at once, under the mutex: the device never served. */
+static void hvisor_registry_discard(struct hvisor_vdev *vdev)
+{
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	hvisor_registry_hide(vdev);
+	hvisor_registry_quiesce(vdev);
+	hvisor_registry_unlist(vdev);
+	hvisor_registry_put(vdev);
 }
 
 static int hvisor_registry_create(const struct hvisor_dev_type *type,
@@ -342,10 +476,14 @@ static int hvisor_registry_create(const struct hvisor_dev_type *type,
 	vdev->addr = cfg->addr;
 	vdev->irq = cfg->irq;
 	vdev->flags = cfg->flags;
+	refcount_set(&vdev->refs, 1);
+	vdev->removing = false;
+	vdev->remove_force = false;
+	INIT_WORK(&vdev->remove_work, hvisor_registry_remove_work);
+	atomic_inc(&hvisor_nr_alive);
 	ret = hvisor_registry_publish(vdev);
 	if (ret) {
-		vdev->ops->release(vdev);
-		hvisor_zone_put(zone);
+		hvisor_registry_put(vdev);
 		return ret;
 	}
 	*out = vdev;
@@ -354,11 +492,12 @@ static int hvisor_registry_create(const struct hvisor_dev_type *type,
 
 /**
  * hvisor_registry_dev_add() - HVISOR_VHOST_DEV_ADD
- * @cfg: the request; zone_id, addr, irq and id are filled in on success
+ * @cfg: the request, its flags and reserved fields checked by the caller;
+ *	zone_id, addr, irq and id are filled in on success
  *
- * Return: 0 or a negative errno: ENODEV no hypervisor, ENOENT unknown zone,
- * EEXIST address in use, EOPNOTSUPP device type not served, EINVAL bad
- * arguments, or the device type's error.
+ * Return: 0 or a negative errno: ENODEV no hypervisor (or it is being
+ * detached), ENOENT unknown zone, EEXIST address in use, EOPNOTSUPP device
+ * type not served, EINVAL bad arguments, or the device type's error.
  */
 int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 {
@@ -370,13 +509,10 @@ int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 	int ret;
 
 	lockdep_assert_held(&hvisor_ctl_mutex);
-	ret = hvisor_registry_check_config(cfg);
-	if (ret)
-		return ret;
 	type = hvisor_dev_type_find(cfg->type);
 	if (!type)
 		return -EINVAL;
-	if (!hv)
+	if (!hv || hvisor_registry_closed)
 		return -ENODEV;
 	if (!cfg->zone_id)
 		cfg->zone_id = hv->default_zone;
@@ -394,7 +530,7 @@ int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 	if (hv->ops->device_added) {
 		ret = hv->ops->device_added(hv, &hv_dev);
 		if (ret) {
-			hvisor_registry_unpublish(vdev);
+			hvisor_registry_discard(vdev);
 			cfg->id = 0;
 			return ret;
 		}
@@ -404,20 +540,11 @@ int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg)
 	return 0;
 }
 
-static void hvisor_registry_remove(struct hvisor_vdev *vdev, bool force)
-{
-	struct hvisor_vhost_hv *hv = hvisor_core_hv();
-	struct hvisor_vhost_hv_dev hv_dev = hvisor_registry_hv_dev(vdev);
-
-	if (hv && hv->ops->device_removing)
-		hv->ops->device_removing(hv, &hv_dev, force);
-	hvisor_registry_unpublish(vdev);
-	pr_info("device %u removed\n", hv_dev.id);
-}
-
 /**
  * hvisor_registry_dev_find() - a device by id, for the control plane
  * @id: device id
+ *
+ * Devices being removed are found too, until they leave the list.
  *
  * Context: hvisor_ctl_mutex held; the device stays while it is.
  * Return: the device or NULL.
@@ -428,24 +555,67 @@ struct hvisor_vdev *hvisor_registry_dev_find(u32 id)
 	return xa_load(&hvisor_devices, id);
 }
 
+/*
+ * Start the removal of @vdev, or force one already running: under the
+ * mutex. Returns 1 when the caller runs a new removal, 0 when there is
+ * nothing more to start, -EBUSY for a plain removal of a device already
+ * being removed.
+ */
+static int hvisor_registry_start_removal(struct hvisor_vdev *vdev, bool force)
+{
+	bool started = vdev->removing;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	if (started && !force)
+		return -EBUSY;
+	vdev->removing = true;
+	vdev->remove_force |= force;
+	/* Ours while we use it without the mutex. */
+	refcount_inc(&vdev->refs);
+	return !started;
+}
+
 /**
  * hvisor_registry_dev_del() - HVISOR_VHOST_DEV_DEL
  * @id: device id
- * @flags: HVISOR_VHOST_DEL_F_*
+ * @flags: HVISOR_VHOST_DEL_F_*, checked by the caller
  *
- * Return: 0, -ENOENT for an unknown id, -EINVAL for unknown flags.
+ * Takes hvisor_ctl_mutex itself, and only for bookkeeping. A plain removal
+ * returns once the device is gone, which takes as long as the guest and
+ * the backing do; the rest of the control plane works meanwhile. A forced
+ * removal fails the requests in flight (the device type's abort), lets a
+ * work item finish the removal and returns at once; it also hurries a
+ * plain removal of the same device that is stuck. The device stays
+ * listed, as being removed, until it is freed.
+ *
+ * Context: process, hvisor_ctl_mutex not held.
+ * Return: 0, -ENOENT for an unknown id, -EPERM when the caller lacks the
+ * device type's capability, -EBUSY when a plain removal of it runs.
  */
 int hvisor_registry_dev_del(u32 id, u32 flags)
 {
+	bool force = flags & HVISOR_VHOST_DEL_F_FORCE;
 	struct hvisor_vdev *vdev;
+	int ret;
 
-	lockdep_assert_held(&hvisor_ctl_mutex);
-	if (flags & ~HVISOR_VHOST_DEL_F_FORCE)
-		return -EINVAL;
+	mutex_lock(&hvisor_ctl_mutex);
 	vdev = xa_load(&hvisor_devices, id);
 	if (!vdev)
-		return -ENOENT;
-	hvisor_registry_remove(vdev, flags & HVISOR_VHOST_DEL_F_FORCE);
+		ret = -ENOENT;
+	else if (!hvisor_registry_type_capable(vdev->device_id))
+		ret = -EPERM;
+	else
+		ret = hvisor_registry_start_removal(vdev, force);
+	mutex_unlock(&hvisor_ctl_mutex);
+	if (ret < 0)
+		return ret;
+	if (force && vdev->ops->abort)
+		vdev->ops->abort(vdev);
+	if (ret && force)
+		queue_work(hvisor_core_wq(), &vdev->remove_work);
+	else if (ret)
+		hvisor_registry_teardown(vdev, false);
+	hvisor_registry_put(vdev);
 	return 0;
 }
 
@@ -478,6 +648,8 @@ static void hvisor_registry_fill_info(struct hvisor_vdev *vdev,
 	info->in_flight = atomic64_read(&st->in_flight);
 	if (type && type->fill_info)
 		type->fill_info(vdev, info);
+	if (vdev->removing)
+		info->flags |= HVISOR_VHOST_DEV_F_REMOVING;
 	info->name[sizeof(info->name) - 1] = '\0';
 }
 
@@ -515,25 +687,65 @@ int hvisor_registry_dev_list(struct hvisor_vhost_dev_info __user *entries,
 	return ret;
 }
 
+/*
+ * The zone's devices not being removed, each with a reference for the
+ * caller, in a kcalloc()ed array of *nr; NULL when out of memory.
+ */
+static struct hvisor_vdev **hvisor_registry_zone_devs(struct hvisor_zone *zone,
+						      unsigned int *nr)
+{
+	struct hvisor_vdev **devs, *vdev;
+	unsigned long index;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	/* Every device in zone->devices is counted in nr_devices. */
+	devs = kcalloc(max(zone->nr_devices, 1U), sizeof(*devs), GFP_KERNEL);
+	if (!devs)
+		return NULL;
+	xa_for_each(&zone->devices, index, vdev) {
+		if (vdev->removing || n == zone->nr_devices)
+			continue;
+		refcount_inc(&vdev->refs);
+		devs[n++] = vdev;
+	}
+	*nr = n;
+	return devs;
+}
+
 /**
  * hvisor_registry_zone_reset() - HVISOR_VHOST_ZONE_RESET
  * @zone_id: zone whose devices are reset (its guest restarted)
  *
- * Return: 0 or -ENOENT for an unknown zone.
+ * The resets wait for each device's I/O, without hvisor_ctl_mutex: a
+ * device whose backing hangs keeps this call waiting, not the others.
+ * Devices being removed are left to their removal.
+ *
+ * Context: process, hvisor_ctl_mutex not held.
+ * Return: 0, -ENOENT for an unknown zone or -ENOMEM.
  */
 int hvisor_registry_zone_reset(u32 zone_id)
 {
+	struct hvisor_vdev **devs = NULL;
 	struct hvisor_zone *zone;
-	struct hvisor_vdev *vdev;
-	unsigned long index;
+	unsigned int i, n = 0;
+	int ret = 0;
 
-	lockdep_assert_held(&hvisor_ctl_mutex);
+	mutex_lock(&hvisor_ctl_mutex);
 	zone = xa_load(&hvisor_zones, zone_id);
 	if (!zone)
-		return -ENOENT;
-	xa_for_each(&zone->devices, index, vdev)
-		hvisor_vdev_reset_sync(vdev);
-	return 0;
+		ret = -ENOENT;
+	else
+		devs = hvisor_registry_zone_devs(zone, &n);
+	if (zone && !devs)
+		ret = -ENOMEM;
+	mutex_unlock(&hvisor_ctl_mutex);
+	for (i = 0; i < n; i++) {
+		hvisor_vdev_reset_sync(devs[i]);
+		hvisor_registry_put(devs[i]);
+	}
+	kfree(devs);
+	return ret;
 }
 
 static void hvisor_registry_zone_drop(struct hvisor_zone *zone)
@@ -568,7 +780,13 @@ int hvisor_registry_zone_del(u32 zone_id)
 /**
  * hvisor_registry_remove_all() - remove every device and zone
  *
- * Used when the hypervisor detaches and when the module goes away.
+ * Used when the hypervisor detaches and when the module goes away. From
+ * now on no zone memory and no device can be added (until
+ * hvisor_registry_open()). Every device's removal runs at once, and this
+ * waits until every device is freed, those of earlier forced removals
+ * still stuck in their backing included.
+ *
+ * Context: process, hvisor_ctl_mutex not held.
  */
 void hvisor_registry_remove_all(void)
 {
@@ -576,9 +794,31 @@ void hvisor_registry_remove_all(void)
 	struct hvisor_vdev *vdev;
 	unsigned long index;
 
-	lockdep_assert_held(&hvisor_ctl_mutex);
-	xa_for_each(&hvisor_devices, index, vdev)
-		hvisor_registry_remove(vdev, false);
+	mutex_lock(&hvisor_ctl_mutex);
+	hvisor_registry_closed = true;
+	xa_for_each(&hvisor_devices, index, vdev) {
+		if (vdev->removing)
+			continue;
+		vdev->removing = true;
+		queue_work(hvisor_core_wq(), &vdev->remove_work);
+	}
+	mutex_unlock(&hvisor_ctl_mutex);
+	wait_var_event(&hvisor_nr_alive, !atomic_read(&hvisor_nr_alive));
+	mutex_lock(&hvisor_ctl_mutex);
 	xa_for_each(&hvisor_zones, index, zone)
 		hvisor_registry_zone_drop(zone);
+	mutex_unlock(&hvisor_ctl_mutex);
+}
+
+/**
+ * hvisor_registry_open() - accept zones and devices again
+ *
+ * A hypervisor attached after hvisor_registry_remove_all().
+ *
+ * Context: hvisor_ctl_mutex held.
+ */
+void hvisor_registry_open(void)
+{
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	hvisor_registry_closed = false;
 }

@@ -785,6 +785,7 @@ int hvisor_vdev_init(struct hvisor_vdev *vdev, unsigned int nr_vqs,
 	vdev->reset_pending = false;
 	INIT_WORK(&vdev->reset_work, hvisor_vdev_reset_work);
 	vdev->dead = false;
+	INIT_LIST_HEAD(&vdev->irq_node);
 	return 0;
 }
 

@@ -10,6 +10,8 @@
 #define _HVISOR_VDEV_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -42,6 +44,17 @@ struct hvisor_zone;
  * @config_write: the driver wrote @len bytes at @offset of the config
  *	space (already copied into vdev->config). Any context. Optional;
  *	without it, config writes are ignored.
+ * @abort: the device is removed by force (HVISOR_VHOST_DEL_F_FORCE):
+ *	answer every request in flight now with an error and, from now on,
+ *	every new one at once, without waiting for the backing, which may
+ *	hang. Work left stuck in the backing goes on in the background and
+ *	touches no ring any more; @reset then does not wait for it, @drain
+ *	does. May be called again, also concurrently. Process context; must
+ *	not wait for the backing. Optional.
+ * @drain: wait until no work of the device runs any more, the work
+ *	@abort left stuck in the backing included. Called during removal
+ *	after @reset, without locks. Process context; may sleep as long as
+ *	the backing hangs. Optional.
  * @release: free the device; called once after the last reference is
  *	dropped, in process context.
  * @poll: do now, in the caller's context, the work a QueueNotify of queue
@@ -58,6 +71,8 @@ struct hvisor_vdev_ops {
 	void (*reset)(struct hvisor_vdev *vdev);
 	void (*config_write)(struct hvisor_vdev *vdev, unsigned int offset,
 			     unsigned int len);
+	void (*abort)(struct hvisor_vdev *vdev);
+	void (*drain)(struct hvisor_vdev *vdev);
 	void (*release)(struct hvisor_vdev *vdev);
 	void (*poll)(struct hvisor_vdev *vdev, unsigned int qidx);
 };
@@ -123,6 +138,17 @@ struct hvisor_vdev_stats {
  * @reset_work: runs the deferred reset in process context
  * @dead: set once removal started: accesses are answered with zeros and
  *	no interrupt is raised any more
+ * @irq_node: on the core's list of interrupts waiting for room in the
+ *	result ring (core.c, under the bridge's res_lock); empty otherwise
+ * @refs: control-plane references (registry.c): the registry's, from
+ *	creation until the device leaves the list, and one per zone reset or
+ *	removal request using it without hvisor_ctl_mutex. The last one
+ *	frees the device.
+ * @removing: its removal started (under hvisor_ctl_mutex); it stays listed,
+ *	with HVISOR_VHOST_DEV_F_REMOVING, until reset and drained
+ * @remove_force: the removal was forced (under hvisor_ctl_mutex)
+ * @remove_work: runs a removal nobody waits for (forced, or all devices
+ *	at detach)
  * @stats: counters
  * @priv: the device type's data
  */
@@ -152,6 +178,11 @@ struct hvisor_vdev {
 	bool reset_pending;
 	struct work_struct reset_work;
 	bool dead;
+	struct list_head irq_node;
+	refcount_t refs;
+	bool removing;
+	bool remove_force;
+	struct work_struct remove_work;
 
 	struct hvisor_vdev_stats stats;
 	void *priv;

@@ -84,6 +84,33 @@ static bool hvisor_zone_overlaps(u64 a, u64 alen, u64 b, u64 blen)
 }
 
 /**
+ * hvisor_zone_pa_overlaps() - does a zone use some of this root memory?
+ * @zone: the zone
+ * @pa: root physical address
+ * @size: bytes from @pa; @pa + @size does not wrap
+ *
+ * Only regions the zone mapped itself (@mapped, from hvisor's reserved
+ * memory, whose physical address is always known) count: the simulator's
+ * regions are root's own RAM, which reserved memory never is.
+ *
+ * Context: process context, under the lock that serialises adds.
+ * Return: true when [@pa, @pa + @size) overlaps such a region.
+ */
+bool hvisor_zone_pa_overlaps(const struct hvisor_zone *zone, phys_addr_t pa,
+			     u64 size)
+{
+	const struct hvisor_zone_region *r;
+	unsigned int i;
+
+	for (i = 0; i < zone->nr_regions; i++) {
+		r = &zone->regions[i];
+		if (r->mapped && hvisor_zone_overlaps(pa, size, r->pa, r->size))
+			return true;
+	}
+	return false;
+}
+
+/**
  * hvisor_zone_add_region() - add a piece of guest RAM to a zone
  * @zone: the zone
  * @gpa: first guest-physical address of the piece
@@ -98,8 +125,11 @@ static bool hvisor_zone_overlaps(u64 a, u64 alen, u64 b, u64 blen)
  *
  * Context: process context. Callers serialise every add to one zone (the
  * registry holds its control mutex); adds are not safe against each other.
- * Return: 0, -EINVAL for an empty, wrapping or overlapping range or a NULL
- * @kva, -ENOSPC when the zone already has %HVISOR_ZONE_MAX_REGIONS regions.
+ * Return: 0, -EINVAL for an empty or wrapping range or a NULL @kva,
+ * -EEXIST when [@gpa, @gpa + @size) overlaps guest RAM of the zone, or
+ * root physical memory of a mapped region of the zone (see
+ * hvisor_zone_pa_overlaps()), -ENOSPC when the zone already has
+ * %HVISOR_ZONE_MAX_REGIONS regions.
  */
 int hvisor_zone_add_region(struct hvisor_zone *zone, u64 gpa, u64 size,
 			   void *kva, phys_addr_t pa, bool mapped)
@@ -107,14 +137,16 @@ int hvisor_zone_add_region(struct hvisor_zone *zone, u64 gpa, u64 size,
 	struct hvisor_zone_region *r;
 	unsigned int i, nr = zone->nr_regions;
 
-	if (!size || !kva || gpa + size < gpa ||
+	if (!size || !kva || gpa + size < gpa || (u64)pa + size < pa ||
 	    (unsigned long)kva + size < (unsigned long)kva)
 		return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		r = &zone->regions[i];
 		if (hvisor_zone_overlaps(gpa, size, r->gpa, r->size))
-			return -EINVAL;
+			return -EEXIST;
 	}
+	if (mapped && hvisor_zone_pa_overlaps(zone, pa, size))
+		return -EEXIST;
 	if (nr >= HVISOR_ZONE_MAX_REGIONS)
 		return -ENOSPC;
 

@@ -41,9 +41,11 @@ struct hvisor_zone_region {
  * @nr_regions: published with release semantics after the entry is
  *	written; readers load it with acquire semantics and so need no lock
  * @devices: devices keyed by guest address >> 9 (the 0x200 region index);
- *	written under the core's device mutex, read under RCU from any
- *	context
- * @nr_devices: devices in @devices (under the core's device mutex)
+ *	inserted under hvisor_ctl_mutex, erased by a device's removal
+ *	without it (the xarray's own lock serialises writers), read under
+ *	RCU from any context
+ * @nr_devices: devices of the zone still listed, those being removed
+ *	included (under hvisor_ctl_mutex)
  */
 struct hvisor_zone {
 	u32 id;
@@ -58,6 +60,8 @@ struct hvisor_zone {
 struct hvisor_zone *hvisor_zone_create(u32 id);
 void hvisor_zone_get(struct hvisor_zone *zone);
 void hvisor_zone_put(struct hvisor_zone *zone);
+bool hvisor_zone_pa_overlaps(const struct hvisor_zone *zone, phys_addr_t pa,
+			     u64 size);
 int hvisor_zone_add_region(struct hvisor_zone *zone, u64 gpa, u64 size,
 			   void *kva, phys_addr_t pa, bool mapped);
 size_t hvisor_zone_translate(const struct hvisor_zone *zone, u64 gpa,

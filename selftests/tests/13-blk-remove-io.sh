@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Removal during I/O: readers and writers hammer the disk while it is
-# removed (gracefully, then with --force on a second disk). Every request
-# completes or fails, nothing hangs, nothing leaks (kmemleak on the debug
-# kernel), and the kernel log stays clean.
+# removed (gracefully, then with --force on a second disk, which fails the
+# requests in flight and returns at once). Every request completes or
+# fails, nothing hangs, nothing leaks (kmemleak on the debug kernel), and
+# the kernel log stays clean.
 # HVV-TIMEOUT: 300
 . /hvv/lib.sh
 
@@ -32,10 +33,21 @@ for mode in graceful force; do
 		hvv_run hvisorctl dev del "$id"
 	fi
 	wait $a; wait $b
+	n=0
+	while [ -b /dev/$vd ] && [ $n -lt $((100 * HVV_SLOW)) ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
 	hvv_assert "$mode: /dev/$vd gone" test ! -b /dev/$vd
 	# dd may have created a plain file once the node was gone.
 	rm -f /dev/$vd
-	list=$(hvisorctl dev list --json)
+	# A forced removal returns at once; the device is freed right after.
+	n=0
+	while list=$(hvisorctl dev list --json) &&
+		! echo "$list" | grep -q '^\[ *\]$' && [ $n -lt $((100 * HVV_SLOW)) ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
 	hvv_assert_match "$mode: no device left" "$list" '^\[ *\]$'
 done
 

@@ -102,7 +102,7 @@ static int console_log(int ctl, uint32_t id, bool print, bool clear)
 		free(buf);
 		hv_err("console %u: %s", id, ret == -ENOENT ? "no such device" :
 		       ret == -EINVAL ? "not a console device" :
-		       ctl_strerror(CTL_DEV_LIST, -ret));
+		       ctl_strerror(CTL_CONSOLE_LOG, -ret));
 		return EXIT_FAIL;
 	}
 	if (print && log.len && fwrite(buf, 1, log.len, stdout) != log.len) {

@@ -93,7 +93,10 @@ int ctl_open(struct hvisor_vhost_status *st)
  * Messages too long to share a line with code, kept whole so that a user
  * can grep for them.
  */
-enum ctl_long_msg { MSG_DEV_NOSPC, MSG_DEV_INVAL, MSG_ZONE_MEM_INVAL };
+enum ctl_long_msg {
+	MSG_DEV_NOSPC, MSG_DEV_INVAL, MSG_ZONE_MEM_INVAL, MSG_PERM_MEM,
+	MSG_PERM_DEV, MSG_DEL_BUSY,
+};
 
 static const char *const ctl_long_msgs[] = {
 	[MSG_DEV_NOSPC] =
@@ -102,6 +105,12 @@ static const char *const ctl_long_msgs[] = {
 		"invalid device configuration (addr a non-zero multiple of 0x200 with a non-zero irq, or neither outside the simulator; queue size a power of two; see dmesg)",
 	[MSG_ZONE_MEM_INVAL] =
 		"invalid region: addresses and size must be page aligned and the memory must be reserved for the zone, not root's RAM (see dmesg)",
+	[MSG_PERM_MEM] =
+		"permission denied (needs CAP_SYS_ADMIN and CAP_SYS_RAWIO: run hvisorctl as root)",
+	[MSG_PERM_DEV] =
+		"permission denied (needs CAP_SYS_ADMIN, and CAP_NET_ADMIN for a net device: run hvisorctl as root)",
+	[MSG_DEL_BUSY] =
+		"the device is being removed already (--force fails its requests in flight and returns at once)",
 };
 
 static const char *ctl_strerror_dev_add(int err)
@@ -148,6 +157,23 @@ static const char *ctl_strerror_zone(enum ctl_op op, int err)
 	return NULL;
 }
 
+/* The capabilities each request needs (include/uapi/linux/hvisor_vhost.h). */
+static const char *ctl_strerror_perm(enum ctl_op op)
+{
+	switch (op) {
+	case CTL_STATUS:
+	case CTL_DEV_LIST:
+		return "permission denied";
+	case CTL_ZONE_MEM:
+		return ctl_long_msgs[MSG_PERM_MEM];
+	case CTL_DEV_ADD:
+	case CTL_DEV_DEL:
+		return ctl_long_msgs[MSG_PERM_DEV];
+	default:
+		return "permission denied (needs CAP_SYS_ADMIN: run hvisorctl as root)";
+	}
+}
+
 const char *ctl_strerror(enum ctl_op op, int err)
 {
 	const char *s = NULL;
@@ -157,7 +183,7 @@ const char *ctl_strerror(enum ctl_op op, int err)
 		return "no hypervisor attached";
 	case EPERM:
 	case EACCES:
-		return "permission denied (run hvisorctl as root)";
+		return ctl_strerror_perm(op);
 	case ENOTTY:
 		return "request not supported by this hvisor_vhost module";
 	case ENOMEM:
@@ -170,7 +196,9 @@ const char *ctl_strerror(enum ctl_op op, int err)
 	case CTL_DEV_DEL:
 		if (err == ENOENT)
 			s = "no such device";
-		else if (err == EBUSY || err == ETIMEDOUT)
+		else if (err == EBUSY)
+			s = ctl_long_msgs[MSG_DEL_BUSY];
+		else if (err == ETIMEDOUT)
 			s = "the guest did not release the device (retry with --force)";
 		break;
 	case CTL_ZONE_MEM:

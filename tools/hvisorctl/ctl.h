@@ -16,6 +16,7 @@ enum ctl_op {
 	CTL_DEV_ADD,
 	CTL_DEV_DEL,
 	CTL_DEV_LIST,
+	CTL_CONSOLE_LOG,
 };
 
 /* $HVISORCTL_DEVICE if set (for tests), else /dev/hvisor-vhost. */

@@ -85,9 +85,12 @@ COMMON_HELP
 static const char del_help[] =
 "Usage: hvisorctl dev del ID [--force]\n"
 "\n"
-"Remove device ID (see 'hvisorctl dev list').\n"
+"Remove device ID (see 'hvisorctl dev list'). Without --force, wait until\n"
+"the guest let go of it and its I/O finished.\n"
 "\n"
-"  --force   do not wait for the guest to release the device\n";
+"  --force   return at once: requests in flight fail, the device is freed\n"
+"            in the background once its backing lets go (listed as\n"
+"            removing until then); also hurries a removal that is stuck\n";
 
 int image_open(const char *path, bool ro)
 {
@@ -479,7 +482,11 @@ static int dev_del(int argc, char **argv)
 		       ctl_strerror(CTL_DEV_DEL, -ret));
 		return EXIT_FAIL;
 	}
-	printf("device %u removed\n", del.id);
+	if (del.flags & HVISOR_VHOST_DEL_F_FORCE)
+		printf("device %u removed (forced: freed once its I/O is over)\n",
+		       del.id);
+	else
+		printf("device %u removed\n", del.id);
 	return 0;
 }
 

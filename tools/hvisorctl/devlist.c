@@ -33,12 +33,15 @@ static const char list_help[] =
 "  ID TYPE ZONE ADDR IRQ STATUS QUEUES REQS IN OUT ERR DROP INFLIGHT NAME\n"
 "STATUS is what the guest driver did: reset (nothing yet), init (probing),\n"
 "live (DRIVER_OK), needs-reset (the device failed), failed (the driver gave\n"
-"up). IN and OUT are bytes the guest received and sent.\n"
+"up); or removing (dev del under way). IN and OUT are bytes the guest\n"
+"received and sent.\n"
 "\n"
 "  --json    a JSON array with every field of every device\n";
 
-static const char *status_name(uint32_t status)
+static const char *status_name(uint32_t status, uint32_t flags)
 {
+	if (flags & HVISOR_VHOST_DEV_F_REMOVING)
+		return "removing";
 	if (!status)
 		return "reset";
 	if (status & VIRTIO_S_FAILED)
@@ -118,7 +121,8 @@ static void list_table(const struct hvisor_vhost_dev_info *info,
 		printf("%-4u %-7s %-4u 0x%-10" PRIx64 " %-4u %-11s %-3u %10" PRIu64
 		       " %7s %7s %5" PRIu64 " %5" PRIu64 " %8" PRIu64 " %s%s\n",
 		       d->id, dev_type_name(d->type), d->zone_id,
-		       (uint64_t)d->addr, d->irq, status_name(d->status),
+		       (uint64_t)d->addr, d->irq,
+		       status_name(d->status, d->flags),
 		       d->num_queues, (uint64_t)d->requests, in, out,
 		       (uint64_t)d->errors, (uint64_t)d->dropped,
 		       (uint64_t)d->in_flight, name,
@@ -146,9 +150,11 @@ static void list_json_one(struct json_writer *w,
 	json_field(w, "flags", d->flags);
 	jw_key(w, "read_only");
 	jw_bool(w, d->flags & HVISOR_VHOST_DEV_F_RO);
+	jw_key(w, "removing");
+	jw_bool(w, d->flags & HVISOR_VHOST_DEV_F_REMOVING);
 	json_field(w, "status", d->status);
 	jw_key(w, "status_text");
-	jw_str(w, status_name(d->status));
+	jw_str(w, status_name(d->status, d->flags));
 	json_field(w, "num_queues", d->num_queues);
 	json_field(w, "queue_size", d->queue_size);
 	json_field(w, "features", d->features);

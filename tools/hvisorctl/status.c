@@ -26,9 +26,9 @@ struct counter {
 };
 
 static void status_counters(const struct hvisor_vhost_status *st,
-			    struct counter c[7])
+			    struct counter c[8])
 {
-	const struct counter tmp[7] = {
+	const struct counter tmp[8] = {
 		{ "requests", "requests", st->requests },
 		{ "notifies", "notifies", st->notifies },
 		{ "interrupts", "interrupts", st->interrupts },
@@ -36,6 +36,7 @@ static void status_counters(const struct hvisor_vhost_status *st,
 		{ "wakeups", "wakeups", st->wakeups },
 		{ "safety_net", "safety net", st->safety_net },
 		{ "bad_requests", "bad requests", st->bad_requests },
+		{ "irq_deferred", "irq deferred", st->irq_deferred },
 	};
 
 	memcpy(c, tmp, sizeof(tmp));
@@ -52,7 +53,7 @@ static void status_flags(uint32_t flags, char *buf, size_t size)
 
 static void status_text(const struct hvisor_vhost_status *st)
 {
-	struct counter c[7];
+	struct counter c[8];
 	char flags[48];
 	size_t i;
 
@@ -64,14 +65,14 @@ static void status_text(const struct hvisor_vhost_status *st)
 	printf("%-14s0x%x (%s)\n", "flags", st->flags, flags);
 	printf("%-14s%u\n", "zones", st->nr_zones);
 	printf("%-14s%u\n", "devices", st->nr_devices);
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 8; i++)
 		printf("%-14s%" PRIu64 "\n", c[i].label, c[i].value);
 }
 
 static void status_json(const struct hvisor_vhost_status *st)
 {
 	struct json_writer w;
-	struct counter c[7];
+	struct counter c[8];
 	size_t i;
 
 	status_counters(st, c);
@@ -91,7 +92,7 @@ static void status_json(const struct hvisor_vhost_status *st)
 	jw_u64(&w, st->nr_zones);
 	jw_key(&w, "devices");
 	jw_u64(&w, st->nr_devices);
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < 8; i++) {
 		jw_key(&w, c[i].key);
 		jw_u64(&w, c[i].value);
 	}

@@ -30,6 +30,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
+#include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -37,6 +38,7 @@
 #include <linux/virtio_byteorder.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
+#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 #include <linux/hvisor_vhost.h>
 
@@ -44,6 +46,7 @@
 #include "../core.h"
 #include "../vdev.h"
 #include "../vq.h"
+#include "../zone.h"
 
 #define HVBLK_SECTOR_SHIFT	9
 #define HVBLK_SECTOR_SIZE	512U
@@ -54,10 +57,15 @@
 /* Data segments of one request (config seg_max) and their size (size_max). */
 #define HVBLK_SEG_MAX		126
 #define HVBLK_SIZE_MAX		SZ_1M
-/* Room for header, status and descriptors split over two RAM regions. */
+/*
+ * iov entries of a request slot: header, status, seg_max data buffers and
+ * 16 pieces of buffers that straddle two RAM regions. A longer chain
+ * (fragmented guest RAM, or a driver ignoring seg_max) borrows its queue's
+ * big iov (struct hvblk_queue), so every chain is served.
+ */
 #define HVBLK_MAX_IOV		(HVBLK_SEG_MAX + 2 + 16)
-/* Largest read or write: Linux never builds one this big. */
-#define HVBLK_MAX_DATA		SZ_32M
+/* Largest read or write: all that seg_max and size_max allow. */
+#define HVBLK_MAX_DATA		(HVBLK_SEG_MAX * HVBLK_SIZE_MAX)
 /* Discard and write-zeroes limits offered in the config space. */
 #define HVBLK_MAX_DWZ_SEG	16
 #define HVBLK_MAX_DISCARD_SECT	BIT(22)
@@ -120,11 +128,24 @@ struct hvblk_cmd {
 struct hvblk_dev;
 struct hvblk_queue;
 
+/* struct hvblk_req.state: who answers the guest (see hvblk_abort()). */
+enum {
+	HVBLK_REQ_IDLE,		/* free, or being parsed by the kick */
+	HVBLK_REQ_QUEUED,	/* handed to its work: the work answers */
+	/* answered by hvblk_abort(): the work only gives the slot back */
+	HVBLK_REQ_ABORTED,
+};
+
 /**
  * struct hvblk_req - one request slot of a queue's pool
  * @work: runs the I/O on the device's workqueue
  * @q: owning queue
  * @next_free: link in the queue's free list
+ * @state: HVBLK_REQ_*; the work and hvblk_abort() race for the answer
+ *	with atomic_cmpxchg() from HVBLK_REQ_QUEUED
+ * @held: the guest buffers' folios hvblk_abort() holds for the work of an
+ *	aborted request (hvblk_hold()), dropped by that work
+ * @nr_held: entries in @held
  * @vqr: the chain as popped; @vqr.iov points to @iov
  * @cmd: the parsed request
  * @iov: room for the chain's buffers
@@ -133,6 +154,9 @@ struct hvblk_req {
 	struct work_struct work;
 	struct hvblk_queue *q;
 	struct hvblk_req *next_free;
+	atomic_t state;
+	struct folio **held;
+	unsigned int nr_held;
 	struct hvisor_vq_req vqr;
 	struct hvblk_cmd cmd;
 	struct kvec iov[HVBLK_MAX_IOV];
@@ -146,12 +170,19 @@ struct hvblk_req {
  * @kick_mutex: held by @kick while it consumes the ring and by reset when
  *	it clears @enabled, so that after reset no kick touches the ring
  * @enabled: the driver set DRIVER_OK and no reset happened since
- * @free_lock: protects @free and @starved
+ * @free_lock: protects @free, @starved, @big_busy and @big_wait
  * @free: stack of unused request slots
  * @starved: the kick stopped because @free was empty; the next completion
  *	requeues it
  * @pool: the request slots
  * @pool_size: slots in @pool
+ * @big_iov: iov for a chain too long for a slot's own (allocated by the
+ *	kick the first time one comes, freed with the device); one request
+ *	at a time uses it
+ * @big_nr: entries in @big_iov
+ * @big_busy: a request holds @big_iov
+ * @big_wait: the kick stopped on a long chain while @big_busy; the
+ *	completion of the request holding @big_iov requeues it
  */
 struct hvblk_queue {
 	struct hvblk_dev *dev;
@@ -159,11 +190,15 @@ struct hvblk_queue {
 	struct work_struct kick;
 	struct mutex kick_mutex;	/* ring consumer vs reset, see above */
 	bool enabled;
-	spinlock_t free_lock;		/* @free and @starved */
+	spinlock_t free_lock;		/* @free, @starved, @big_* */
 	struct hvblk_req *free;
 	bool starved;
 	struct hvblk_req *pool;
 	unsigned int pool_size;
+	struct kvec *big_iov;
+	unsigned int big_nr;
+	bool big_busy;
+	bool big_wait;
 };
 
 /**
@@ -175,6 +210,10 @@ struct hvblk_queue {
  * @lim: request limits
  * @serial: VIRTIO_BLK_T_GET_ID answer
  * @config: the config space the guest reads
+ * @aborted: hvblk_abort() ran (forced removal): every request is answered
+ *	with VIRTIO_BLK_S_IOERR at once, none reaches the backing any more
+ * @answering: works between claiming their answer and giving the slot
+ *	back; after an abort, reset waits for these only
  * @nr_queues: entries in @queues
  * @queues: per-virtqueue state
  */
@@ -183,6 +222,8 @@ struct hvblk_dev {
 	struct file *file;
 	struct block_device *bdev;
 	struct workqueue_struct *wq;
+	bool aborted;
+	atomic_t answering;
 	struct hvblk_limits lim;
 	char serial[VIRTIO_BLK_ID_BYTES];
 	struct virtio_blk_config config;
@@ -537,6 +578,7 @@ static struct hvblk_req *hvblk_get_req(struct hvblk_queue *q)
 	return req;
 }
 
+/* Give a slot back, with the big iov if it held it. */
 static void hvblk_put_req(struct hvblk_queue *q, struct hvblk_req *req)
 {
 	bool kick;
@@ -546,17 +588,24 @@ static void hvblk_put_req(struct hvblk_queue *q, struct hvblk_req *req)
 	q->free = req;
 	kick = q->starved;
 	q->starved = false;
+	if (req->vqr.iov == q->big_iov) {
+		/* hvblk_abort_req() may be reading it. */
+		WRITE_ONCE(req->vqr.iov, req->iov);
+		q->big_busy = false;
+		kick |= q->big_wait;
+		q->big_wait = false;
+	}
 	spin_unlock(&q->free_lock);
 	if (kick)
 		queue_work(q->dev->wq, &q->kick);
 }
 
 /*
- * Complete a request: status byte, used entry, counters, interrupt.
+ * Answer the guest: status byte, used entry, counters, interrupt.
  * @status < 0 (HVBLK_NO_STATUS, a bad chain): used length 0, nothing written.
  */
-static void hvblk_complete(struct hvblk_queue *q, struct hvblk_req *req,
-			   int status, u32 in, u32 out)
+static void hvblk_answer(struct hvblk_queue *q, struct hvblk_req *req,
+			 int status, u32 in, u32 out)
 {
 	struct hvisor_vdev *vdev = &q->dev->vdev;
 	u32 used_len = 0;
@@ -574,18 +623,107 @@ static void hvblk_complete(struct hvblk_queue *q, struct hvblk_req *req,
 		atomic64_inc(&vdev->stats.errors);
 	atomic64_dec(&vdev->stats.in_flight);
 	hvisor_vdev_vq_interrupt(vdev, q->vq);
+}
+
+/* Answer the guest and give the slot back. */
+static void hvblk_complete(struct hvblk_queue *q, struct hvblk_req *req,
+			   int status, u32 in, u32 out)
+{
+	hvblk_answer(q, req, status, in, out);
 	hvblk_put_req(q, req);
+}
+
+/*
+ * Hold the folios of guest buffers that are root's own memory
+ * (virt_addr_valid(): the simulator's guest RAM), so that I/O still
+ * running after hvblk_abort() answered the guest touches only memory that
+ * cannot be freed and reused meanwhile. Only references that can be taken
+ * are: a page of a non-compound high-order allocation other than its
+ * first has no reference count (folio_try_get() fails) and is skipped;
+ * the buffers of a request the guest has not seen answered are in use, so
+ * no page is freed under us. Guest RAM hvisor reserved for a zone is never
+ * in root's direct map: nothing to hold (see Documentation/blk.rst).
+ *
+ * Returns the array of folios held (*nr of them; NULL when none), or an
+ * ERR_PTR when out of memory.
+ */
+static struct folio **hvblk_hold(const struct kvec *iov, unsigned int n,
+				 unsigned int *nr)
+{
+	unsigned long addr, end, pages = 0;
+	struct folio **held, *folio;
+	unsigned int i, noio;
+
+	for (i = 0; i < n; i++) {
+		addr = (unsigned long)iov[i].iov_base;
+		pages += PFN_UP(addr + iov[i].iov_len) - PFN_DOWN(addr);
+	}
+	*nr = 0;
+	if (!pages)
+		return NULL;
+	/* The device's workqueue may be what reclaim waits for. */
+	noio = memalloc_noio_save();
+	held = kvmalloc_array(pages, sizeof(*held), GFP_KERNEL);
+	memalloc_noio_restore(noio);
+	if (!held)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < n; i++) {
+		addr = (unsigned long)iov[i].iov_base & PAGE_MASK;
+		end = (unsigned long)iov[i].iov_base + iov[i].iov_len;
+		for (; addr < end; addr += PAGE_SIZE) {
+			if (!virt_addr_valid((void *)addr))
+				continue;
+			folio = page_folio(virt_to_page((void *)addr));
+			if (folio_try_get(folio))
+				held[(*nr)++] = folio;
+		}
+	}
+	return held;
+}
+
+/* Drop what hvblk_hold() took. */
+static void hvblk_unhold(struct folio **held, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		folio_put(held[i]);
+	kvfree(held);
+}
+
+static unsigned int hvblk_nr_iov(const struct hvblk_req *req)
+{
+	return req->vqr.nr_out + req->vqr.nr_in;
 }
 
 static void hvblk_req_work(struct work_struct *work)
 {
 	struct hvblk_req *req = container_of(work, struct hvblk_req, work);
 	struct hvblk_queue *q = req->q;
-	u32 in, out;
-	int status;
+	int status = VIRTIO_BLK_S_IOERR;
+	u32 in = 0, out = 0;
 
-	status = hvblk_execute(q->dev, req, &in, &out);
-	hvblk_complete(q, req, status, in, out);
+	/* Answered before it started: the backing may hang, leave it. */
+	if (atomic_read(&req->state) != HVBLK_REQ_ABORTED)
+		status = hvblk_execute(q->dev, req, &in, &out);
+	atomic_inc(&q->dev->answering);
+	/*
+	 * Fully ordered (the increment above comes first): pairs with the
+	 * one in hvblk_abort_req(), which hvblk_reset() follows.
+	 */
+	if (atomic_cmpxchg(&req->state, HVBLK_REQ_QUEUED, HVBLK_REQ_IDLE) ==
+	    HVBLK_REQ_QUEUED) {
+		hvblk_complete(q, req, status, in, out);
+	} else {
+		/* hvblk_abort() answered it and held its buffers for us. */
+		hvblk_unhold(req->held, req->nr_held);
+		req->held = NULL;
+		atomic_set(&req->state, HVBLK_REQ_IDLE);
+		hvblk_put_req(q, req);
+	}
+	/* Fully ordered; pairs with wait_var_event() in hvblk_reset(). */
+	if (atomic_dec_and_test(&q->dev->answering))
+		wake_up_var(&q->dev->answering);
 }
 
 /* ---- Kick: the single consumer of a queue's avail ring ---- */
@@ -599,10 +737,15 @@ static void hvblk_dispatch(struct hvblk_queue *q, struct hvblk_req *req)
 	if (status == HVBLK_NO_STATUS)
 		pr_warn_ratelimited("device %u: request without a status byte\n",
 				    q->dev->vdev.id);
+	/* Forced removal: nothing goes to the backing any more. */
+	if (status == VIRTIO_BLK_S_OK && READ_ONCE(q->dev->aborted))
+		status = VIRTIO_BLK_S_IOERR;
 	if (status != VIRTIO_BLK_S_OK) {
 		hvblk_complete(q, req, status, 0, 0);
 		return;
 	}
+	/* The work answers from now on, unless hvblk_abort() does first. */
+	atomic_set(&req->state, HVBLK_REQ_QUEUED);
 	if (req->cmd.type == VIRTIO_BLK_T_GET_ID) {
 		hvblk_req_work(&req->work);
 		return;
@@ -610,13 +753,15 @@ static void hvblk_dispatch(struct hvblk_queue *q, struct hvblk_req *req)
 	queue_work(q->dev->wq, &req->work);
 }
 
-/* A chain the engine refused but consumed (too many buffers). */
+/*
+ * A chain the engine consumed but could not describe, even with the big
+ * iov (out of memory, or more than U16_MAX buffers): its status byte
+ * cannot be found, so it is returned with used length 0.
+ */
 static void hvblk_drop_chain(struct hvblk_queue *q, struct hvblk_req *req)
 {
 	struct hvisor_vdev *vdev = &q->dev->vdev;
 
-	pr_warn_ratelimited("device %u: request with too many buffers\n",
-			    vdev->id);
 	hvisor_vq_push(q->vq, req->vqr.head, 0);
 	atomic64_inc(&vdev->stats.errors);
 	atomic64_inc(&vdev->stats.dropped);
@@ -625,8 +770,77 @@ static void hvblk_drop_chain(struct hvblk_queue *q, struct hvblk_req *req)
 }
 
 /*
+ * iov entries for any chain the ring engine returns on @vq: at most num
+ * descriptors and then one indirect table, each buffer in at most every
+ * RAM region of the zone, and never more than U16_MAX in all.
+ */
+static unsigned int hvblk_big_iov_size(const struct hvisor_vq *vq)
+{
+	u32 regions = max(READ_ONCE(vq->zone->nr_regions), 1U);
+
+	return min_t(u32, (vq->num + HVISOR_VQ_MAX_SIZE) * regions, U16_MAX);
+}
+
+/* Make q->big_iov hold a chain of @vq; false when out of memory. */
+static bool hvblk_big_iov_alloc(struct hvblk_queue *q)
+{
+	unsigned int want = hvblk_big_iov_size(q->vq);
+
+	if (q->big_nr >= want)
+		return true;
+	kvfree(q->big_iov);
+	q->big_nr = 0;
+	q->big_iov = kvmalloc_array(want, sizeof(*q->big_iov), GFP_KERNEL);
+	if (!q->big_iov)
+		return false;
+	q->big_nr = want;
+	return true;
+}
+
+/*
+ * The chain just popped into @req did not fit its iov (-EMSGSIZE, chain
+ * consumed): give it back and take it again into the queue's big iov.
+ * Returns as hvisor_vq_pop(), or -EMSGSIZE when it cannot be taken whole
+ * (out of memory, or longer than any chain the engine describes: consumed
+ * again with @req's own iov), or 0 when another request holds the big iov
+ * (the kick stops, big_wait set; that request's completion requeues it).
+ */
+static int hvblk_pop_long(struct hvblk_queue *q, struct hvblk_req *req)
+{
+	bool ok;
+	int ret;
+
+	hvisor_vq_unpop(q->vq, 1);
+	spin_lock(&q->free_lock);
+	ok = !q->big_busy;
+	q->big_busy = true;
+	q->big_wait = !ok;
+	spin_unlock(&q->free_lock);
+	if (!ok)
+		return 0;
+	/* Only the kick changes big_iov, and only while nobody holds it. */
+	if (hvblk_big_iov_alloc(q)) {
+		req->vqr.iov = q->big_iov;
+		req->vqr.max_iov = q->big_nr;
+		ret = hvisor_vq_pop(q->vq, &req->vqr);
+		if (ret != -EMSGSIZE)
+			return ret;
+		hvisor_vq_unpop(q->vq, 1);
+	}
+	pr_warn_ratelimited("device %u: no room for a chain of that many buffers\n",
+			    q->dev->vdev.id);
+	req->vqr.iov = req->iov;
+	req->vqr.max_iov = HVBLK_MAX_IOV;
+	spin_lock(&q->free_lock);
+	q->big_busy = false;
+	spin_unlock(&q->free_lock);
+	return hvisor_vq_pop(q->vq, &req->vqr);
+}
+
+/*
  * Pop one chain into a free slot. Returns 1 when one was taken, 0 when the
- * ring is empty or no slot is free, a negative errno when the ring is broken.
+ * ring is empty or no slot (or no big iov) is free, a negative errno when
+ * the ring is broken.
  */
 static int hvblk_pop_one(struct hvblk_queue *q)
 {
@@ -638,6 +852,8 @@ static int hvblk_pop_one(struct hvblk_queue *q)
 	req->vqr.iov = req->iov;
 	req->vqr.max_iov = HVBLK_MAX_IOV;
 	ret = hvisor_vq_pop(q->vq, &req->vqr);
+	if (ret == -EMSGSIZE)
+		ret = hvblk_pop_long(q, req);
 	if (ret > 0) {
 		hvblk_dispatch(q, req);
 		return 1;
@@ -670,7 +886,7 @@ static void hvblk_kick_ring(struct hvblk_queue *q)
 			queue_work(q->dev->wq, &q->kick);
 			return;
 		}
-		if (READ_ONCE(q->starved))
+		if (READ_ONCE(q->starved) || READ_ONCE(q->big_wait))
 			return;	/* the next completion requeues us */
 		/* Empty: re-arm notifies; go on if a chain raced in. */
 		if (!hvisor_vq_enable_notify(vq))
@@ -712,9 +928,80 @@ static void hvblk_driver_ok(struct hvisor_vdev *vdev)
 }
 
 /*
+ * Answer @req with IOERR if its work has not: hold its buffers first (the
+ * guest may reuse them as soon as it sees the answer), then race the work
+ * for the answer. The kick is stopped (kick_mutex held): @req's chain does
+ * not change under us, but its work may give the slot back and swap its
+ * iov meanwhile, so what is held is the chain read before the race. When
+ * nothing can be held (no memory) the request is left to its work.
+ */
+static void hvblk_abort_req(struct hvblk_queue *q, struct hvblk_req *req)
+{
+	const struct kvec *iov = READ_ONCE(req->vqr.iov);
+	unsigned int n = hvblk_nr_iov(req), nr;
+	struct folio **held;
+
+	lockdep_assert_held(&q->kick_mutex);
+	if (atomic_read(&req->state) != HVBLK_REQ_QUEUED)
+		return;
+	held = hvblk_hold(iov, n, &nr);
+	if (IS_ERR(held)) {
+		pr_warn_ratelimited("device %u: no memory to abort a request: it waits for its backing\n",
+				    q->dev->vdev.id);
+		return;
+	}
+	/* For the work, which reads them once it sees HVBLK_REQ_ABORTED. */
+	req->held = held;
+	req->nr_held = nr;
+	/* Fully ordered: pairs with the one in hvblk_req_work(). */
+	if (atomic_cmpxchg(&req->state, HVBLK_REQ_QUEUED, HVBLK_REQ_ABORTED) !=
+	    HVBLK_REQ_QUEUED) {
+		/* Its work answered first. */
+		req->held = NULL;
+		hvblk_unhold(held, nr);
+		return;
+	}
+	hvblk_answer(q, req, VIRTIO_BLK_S_IOERR, 0, 0);
+}
+
+/*
+ * Forced removal: answer every request in flight with IOERR now and every
+ * later one at once (dev->aborted). I/O stuck in the backing goes on; its
+ * work gives the slot back when the backing returns (hvblk_drain() and
+ * hvblk_release() wait for that) and never touches the ring again.
+ */
+static void hvblk_abort(struct hvisor_vdev *vdev)
+{
+	struct hvblk_dev *dev = to_hvblk(vdev);
+	unsigned int i, j;
+
+	WRITE_ONCE(dev->aborted, true);
+	for (i = 0; i < dev->nr_queues; i++) {
+		struct hvblk_queue *q = &dev->queues[i];
+
+		/*
+		 * No kick is between taking a chain and queueing it, and the
+		 * next one sees @aborted (the mutex orders it).
+		 */
+		mutex_lock(&q->kick_mutex);
+		for (j = 0; j < q->pool_size; j++)
+			hvblk_abort_req(q, &q->pool[j]);
+		mutex_unlock(&q->kick_mutex);
+	}
+}
+
+/* Wait for every work, those hvblk_abort() left in the backing included. */
+static void hvblk_drain(struct hvisor_vdev *vdev)
+{
+	flush_workqueue(to_hvblk(vdev)->wq);
+}
+
+/*
  * Stop every kick, then wait for every request in flight: each completes
  * and pushes its used entry before this returns. Afterwards nothing of this
- * device touches guest memory until the next DRIVER_OK.
+ * device touches guest memory until the next DRIVER_OK. After
+ * hvblk_abort() the requests left are answered already and may hang in the
+ * backing: they are not waited for (hvblk_drain() is).
  */
 static void hvblk_reset(struct hvisor_vdev *vdev)
 {
@@ -729,12 +1016,16 @@ static void hvblk_reset(struct hvisor_vdev *vdev)
 		mutex_unlock(&q->kick_mutex);
 	}
 	/* Requests are queued only by kicks, which are all stopped now. */
-	flush_workqueue(dev->wq);
+	if (!READ_ONCE(dev->aborted))
+		flush_workqueue(dev->wq);
+	else
+		wait_var_event(&dev->answering, !atomic_read(&dev->answering));
 	for (i = 0; i < dev->nr_queues; i++) {
 		struct hvblk_queue *q = &dev->queues[i];
 
 		spin_lock(&q->free_lock);
 		q->starved = false;
+		q->big_wait = false;
 		spin_unlock(&q->free_lock);
 	}
 }
@@ -748,6 +1039,7 @@ static void hvblk_free(struct hvblk_dev *dev)
 	for (i = 0; i < dev->nr_queues; i++) {
 		mutex_destroy(&dev->queues[i].kick_mutex);
 		kvfree(dev->queues[i].pool);
+		kvfree(dev->queues[i].big_iov);
 	}
 	if (dev->file)
 		fput(dev->file);
@@ -769,6 +1061,8 @@ static const struct hvisor_vdev_ops hvblk_ops = {
 	.notify = hvblk_notify,
 	.driver_ok = hvblk_driver_ok,
 	.reset = hvblk_reset,
+	.abort = hvblk_abort,
+	.drain = hvblk_drain,
 	.release = hvblk_release,
 };
 

@@ -83,6 +83,11 @@ module_param(wakeup_barrier, bool, 0644);
 MODULE_PARM_DESC(wakeup_barrier,
 		 "full barrier between the req_rear store and the need_wakeup load (hvisor has none; default off, like hvisor)");
 
+static bool res_ring_full;
+module_param(res_ring_full, bool, 0644);
+MODULE_PARM_DESC(res_ring_full,
+		 "while set, FINISH_REQ leaves the result ring looking full to root (a hypervisor fallen behind): root cannot queue an interrupt until it is cleared");
+
 enum sim_wake_mode {
 	SIM_WAKE_REMOTE,
 	SIM_WAKE_LOCAL,
@@ -153,6 +158,10 @@ struct sim_hv_stats {
  *	handler starts; senders claim it with atomic_xchg(), so at most one
  *	IPI is in flight and @wake_csd is never reused while queued
  * @debugfs: debugfs directory
+ * @res_parked: res_ring_full is in force: res_front shows the ring full,
+ *	the real front is in @res_front (both only in FINISH_REQ, which
+ *	root's result ring lock serialises)
+ * @res_front: see @res_parked
  * @stats: counters
  */
 static struct sim_hv {
@@ -168,6 +177,8 @@ static struct sim_hv {
 	call_single_data_t wake_csd;
 	atomic_t ipi_pending;
 	struct dentry *debugfs;
+	bool res_parked;
+	u32 res_front;
 	struct sim_hv_stats stats;
 } sim;
 
@@ -574,6 +585,8 @@ void sim_hv_finish_req(void)
 	 */
 	rear = smp_load_acquire(&br->res_rear) & SIM_RING_MASK;
 	front = READ_ONCE(br->res_front) & SIM_RING_MASK;
+	if (sim.res_parked)
+		front = sim.res_front;
 	while (front != rear) {
 		res.target_zone = READ_ONCE(br->res_list[front].target_zone);
 		res.irq_id = READ_ONCE(br->res_list[front].irq_id);
@@ -582,6 +595,11 @@ void sim_hv_finish_req(void)
 		sim_hv_count_guest_irq(sim_transport_irq(res.target_zone,
 							 res.irq_id));
 	}
+	/* res_ring_full: root is shown every slot taken, the real front kept. */
+	sim.res_front = front;
+	sim.res_parked = READ_ONCE(res_ring_full);
+	if (sim.res_parked)
+		front = (rear + 1) & SIM_RING_MASK;
 	/*
 	 * Release: our reads of the drained entries come before root may
 	 * reuse them; pairs with root's load of res_front.
@@ -611,6 +629,7 @@ int sim_hv_init_virtio(struct hvisor_virtio_bridge *bridge)
 {
 	sim.slots = 0;
 	sim.stuck = 0;
+	sim.res_parked = false;
 	memset(sim.seen_flag, 0, sizeof(sim.seen_flag));
 	WRITE_ONCE(sim.bridge, bridge);
 	return 0;

@@ -9,6 +9,7 @@
 #include "../blk/blk.c"
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -413,6 +414,10 @@ static void blk_exec_file(struct kunit *test)
 	hvblk_setup_limits(dev);
 	KUNIT_EXPECT_TRUE(test, dev->lim.discard);
 	KUNIT_EXPECT_TRUE(test, dev->lim.write_zeroes);
+	/* Every read or write the config space allows is served. */
+	KUNIT_EXPECT_GE(test, (u64)dev->lim.max_data,
+			(u64)__virtio32_to_cpu(true, dev->config.seg_max) *
+			__virtio32_to_cpu(true, dev->config.size_max));
 
 	w = bt_rw(test, VIRTIO_BLK_T_OUT, 5, 2048);
 	for (i = 0; i < 2048; i++)
@@ -730,6 +735,216 @@ static void blk_ring_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rt_status(t, 1), VIRTIO_BLK_S_OK);
 }
 
+#define RT_TABLE	0x8000	/* indirect tables, 0x1100 each */
+#define RT_LONG		0xb000	/* data of long requests, 0x1000 each */
+#define RT_PIECE	16
+
+/*
+ * Request @k (0 or 1) through an indirect table at head @k: the header,
+ * @n data buffers of 16 bytes (more than a request slot's iov holds when
+ * @n > HVBLK_MAX_IOV) and the status byte.
+ */
+static void rt_post_long(struct blk_ring_test *t, unsigned int k,
+			 unsigned int n, u32 type)
+{
+	struct hvisor_vring_desc *tbl = (void *)(t->ram + RT_TABLE + k * 0x1100);
+	struct virtio_blk_outhdr *hdr = (void *)(t->ram + RT_HDR + k * 0x40);
+	u16 flags = VRING_DESC_F_NEXT, idx = le16_to_cpu(t->avail->idx);
+	unsigned int i;
+
+	if (type != VIRTIO_BLK_T_OUT)
+		flags |= VRING_DESC_F_WRITE;
+	hdr->type = __cpu_to_virtio32(true, type);
+	hdr->sector = __cpu_to_virtio64(true, 8 * k);
+	t->ram[RT_HDR + k * 0x40 + 0x20] = 0xff;
+	for (i = 0; i < n + 2; i++) {
+		tbl[i].addr = cpu_to_le64(RT_GPA + RT_LONG + k * 0x1000 +
+					  (i - 1) * RT_PIECE);
+		tbl[i].len = cpu_to_le32(RT_PIECE);
+		tbl[i].flags = cpu_to_le16(flags);
+		tbl[i].next = cpu_to_le16(i + 1);
+	}
+	tbl[0].addr = cpu_to_le64(RT_GPA + RT_HDR + k * 0x40);
+	tbl[0].flags = cpu_to_le16(VRING_DESC_F_NEXT);
+	tbl[n + 1].addr = cpu_to_le64(RT_GPA + RT_HDR + k * 0x40 + 0x20);
+	tbl[n + 1].len = cpu_to_le32(1);
+	tbl[n + 1].flags = cpu_to_le16(VRING_DESC_F_WRITE);
+	t->desc[k].addr = cpu_to_le64(RT_GPA + RT_TABLE + k * 0x1100);
+	t->desc[k].len = cpu_to_le32((n + 2) * sizeof(*tbl));
+	t->desc[k].flags = cpu_to_le16(VRING_DESC_F_INDIRECT);
+	t->avail->ring[idx % RT_NUM] = cpu_to_le16(k);
+	/* The driver's barrier between the ring entry and the index. */
+	smp_wmb();
+	t->avail->idx = cpu_to_le16(idx + 1);
+}
+
+/* Kick, then flush until @want chains are used (requeued kicks too). */
+static void rt_kick_until(struct blk_ring_test *t, u16 want)
+{
+	unsigned int i;
+
+	hvblk_notify(&t->dev->vdev, 0);
+	for (i = 0; i < 100 && le16_to_cpu(t->used->idx) != want; i++)
+		flush_workqueue(t->dev->wq);
+}
+
+/* A chain longer than a slot's iov is served through the big iov. */
+static void blk_ring_long_chain(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	unsigned int n = 4096 / RT_PIECE, i;
+	u8 *data = t->ram + RT_LONG;
+
+	KUNIT_ASSERT_GT(test, n + 2, (unsigned int)HVBLK_MAX_IOV);
+	for (i = 0; i < 4096; i++)
+		data[i] = i * 3 + 1;
+	rt_post_long(t, 0, n, VIRTIO_BLK_T_OUT);
+	rt_kick_until(t, 1);
+	KUNIT_ASSERT_EQ(test, le16_to_cpu(t->used->idx), 1);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[0].len), 1U);
+
+	memset(data, 0, 4096);
+	rt_post_long(t, 0, n, VIRTIO_BLK_T_IN);
+	rt_kick_until(t, 2);
+	KUNIT_ASSERT_EQ(test, le16_to_cpu(t->used->idx), 2);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[1].len), 4097U);
+	for (i = 0; i < 4096; i++)
+		if (data[i] != (u8)(i * 3 + 1))
+			break;
+	KUNIT_EXPECT_EQ(test, i, 4096U);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.errors), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.dropped), 0LL);
+	KUNIT_EXPECT_FALSE(test, t->dev->queues[0].big_busy);
+}
+
+/* A long chain that is a bad request still gets its status. */
+static void blk_ring_long_chain_error(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+
+	/* 200 x 16 bytes: not a whole number of sectors. */
+	rt_post_long(t, 0, 200, VIRTIO_BLK_T_IN);
+	rt_kick_until(t, 1);
+	KUNIT_ASSERT_EQ(test, le16_to_cpu(t->used->idx), 1);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[0].len), 1U);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.errors), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.dropped), 0LL);
+}
+
+/* Two long chains: the second waits for the big iov, then is served. */
+static void blk_ring_two_long_chains(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	unsigned int n = 4096 / RT_PIECE;
+
+	memset(t->ram + RT_LONG, 'a', 4096);
+	memset(t->ram + RT_LONG + 0x1000, 'b', 4096);
+	rt_post_long(t, 0, n, VIRTIO_BLK_T_OUT);
+	rt_post_long(t, 1, n, VIRTIO_BLK_T_OUT);
+	rt_kick_until(t, 2);
+	KUNIT_ASSERT_EQ(test, le16_to_cpu(t->used->idx), 2);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 1), VIRTIO_BLK_S_OK);
+
+	memset(t->ram + RT_LONG, 0, 0x2000);
+	rt_post_long(t, 0, n, VIRTIO_BLK_T_IN);
+	rt_post_long(t, 1, n, VIRTIO_BLK_T_IN);
+	rt_kick_until(t, 4);
+	KUNIT_ASSERT_EQ(test, le16_to_cpu(t->used->idx), 4);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(t->ram + RT_LONG, 'a', 4096));
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(t->ram + RT_LONG + 0x1000, 'b',
+					    4096));
+	KUNIT_EXPECT_FALSE(test, t->dev->queues[0].big_wait);
+}
+
+static unsigned int rt_free_slots(struct hvblk_queue *q)
+{
+	struct hvblk_req *req;
+	unsigned int n = 0;
+
+	spin_lock(&q->free_lock);
+	for (req = q->free; req; req = req->next_free)
+		n++;
+	spin_unlock(&q->free_lock);
+	return n;
+}
+
+/*
+ * A forced removal (hvblk_abort()) answers a request stuck in the backing
+ * at once and every later one without the backing; the stuck work keeps
+ * the guest's pages held until it returns, then only gives its slot back.
+ */
+static void blk_ring_abort_stuck(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	struct hvblk_queue *q = &t->dev->queues[0];
+	struct inode *inode = file_inode(t->dev->file);
+	struct folio *folio = page_folio(virt_to_page(t->ram + RT_DATA));
+	int refs = folio_ref_count(folio);
+	unsigned int i;
+
+	/*
+	 * A write to the file waits for its lock: a backing that hangs. (No
+	 * flush of the device's workqueue while holding it: lockdep would
+	 * see the request work, which takes it, behind that flush.)
+	 */
+	inode_lock(inode);
+	rt_post(t, 0, VIRTIO_BLK_T_OUT);
+	hvblk_notify(&t->dev->vdev, 0);
+	/* Until its work is in the backing, waiting for the lock. */
+	for (i = 0; i < 5000 && !rwsem_is_contended(&inode->i_rwsem); i++)
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_TRUE(test, rwsem_is_contended(&inode->i_rwsem));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.in_flight), 1LL);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 0);
+
+	hvblk_abort(&t->dev->vdev);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 1);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[0].len), 1U);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.in_flight), 0LL);
+	KUNIT_EXPECT_GT(test, folio_ref_count(folio), refs);
+
+	/* Later requests are answered at once, without the backing. */
+	rt_post(t, 1, VIRTIO_BLK_T_IN);
+	hvblk_notify(&t->dev->vdev, 0);
+	for (i = 0; i < 5000 && le16_to_cpu(READ_ONCE(t->used->idx)) != 2; i++)
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 2);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 1), VIRTIO_BLK_S_IOERR);
+
+	/* The reset does not wait for the stuck write; the slot stays taken. */
+	hvblk_reset(&t->dev->vdev);
+	KUNIT_EXPECT_EQ(test, rt_free_slots(q), q->pool_size - 1);
+	inode_unlock(inode);
+	hvblk_drain(&t->dev->vdev);
+	/* It answered nothing more, gave the slot and the pages back. */
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 2);
+	KUNIT_EXPECT_EQ(test, rt_free_slots(q), q->pool_size);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), refs);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.errors), 2LL);
+}
+
+/* An abort with nothing stuck: the work that answered first wins. */
+static void blk_ring_abort_idle(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	struct hvblk_queue *q = &t->dev->queues[0];
+
+	rt_post(t, 0, VIRTIO_BLK_T_OUT);
+	rt_kick_and_wait(t);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_OK);
+	hvblk_abort(&t->dev->vdev);
+	hvblk_abort(&t->dev->vdev);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 1);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_OK);
+	hvblk_drain(&t->dev->vdev);
+	KUNIT_EXPECT_EQ(test, rt_free_slots(q), q->pool_size);
+}
+
 /* More requests than slots: the pool runs dry and the kick resumes. */
 static void blk_ring_starve(struct kunit *test)
 {
@@ -760,6 +975,11 @@ static struct kunit_case hvisor_blk_ring_cases[] = {
 	KUNIT_CASE(blk_ring_errors),
 	KUNIT_CASE(blk_ring_reset),
 	KUNIT_CASE(blk_ring_starve),
+	KUNIT_CASE(blk_ring_long_chain),
+	KUNIT_CASE(blk_ring_long_chain_error),
+	KUNIT_CASE(blk_ring_two_long_chains),
+	KUNIT_CASE(blk_ring_abort_stuck),
+	KUNIT_CASE(blk_ring_abort_idle),
 	{}
 };
 

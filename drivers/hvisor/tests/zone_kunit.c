@@ -84,19 +84,19 @@ static void zone_test_add_region(struct kunit *test)
 	/* Overlaps: same, inside, straddling either end, enclosing. */
 	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, ZT_GPA, ZT_SIZE,
 						     t->ram_b, 0, false),
-			-EINVAL);
+			-EEXIST);
 	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, ZT_GPA + 8, 8,
 						     t->ram_b, 0, false),
-			-EINVAL);
+			-EEXIST);
 	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, ZT_GPA - 8, 16,
 						     t->ram_b, 0, false),
-			-EINVAL);
+			-EEXIST);
 	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, ZT_GPA + ZT_SIZE - 1,
 						     16, t->ram_b, 0, false),
-			-EINVAL);
+			-EEXIST);
 	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, ZT_GPA - 8,
 						     ZT_SIZE + 16, t->ram_b, 0,
-						     false), -EINVAL);
+						     false), -EEXIST);
 	KUNIT_EXPECT_EQ(test, z->nr_regions, 1U);
 
 	/* Adjacent on both sides is fine. */
@@ -221,6 +221,54 @@ static void zone_test_adjacent_and_hole(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, kva);
 }
 
+#define ZT_PA		0x1000000ULL
+static_assert(ZT_SIZE == 4096);
+
+/* Regions the zone maps itself must not share root memory. */
+static void zone_test_pa_overlap(struct kunit *test)
+{
+	struct zone_test *t = test->priv;
+	struct hvisor_zone *z = t->zone;
+	unsigned int i;
+
+	/* Not a region's memory before it is added. */
+	KUNIT_EXPECT_FALSE(test, hvisor_zone_pa_overlaps(z, ZT_PA, ZT_SIZE));
+	/* "Mapped" so that its root address counts (see the end). */
+	KUNIT_ASSERT_EQ(test, hvisor_zone_add_region(z, ZT_GPA, ZT_SIZE,
+						     t->ram_a, ZT_PA, true), 0);
+	KUNIT_EXPECT_TRUE(test, hvisor_zone_pa_overlaps(z, ZT_PA, 1));
+	KUNIT_EXPECT_TRUE(test, hvisor_zone_pa_overlaps(z, ZT_PA + 4095, 1));
+	KUNIT_EXPECT_TRUE(test, hvisor_zone_pa_overlaps(z, ZT_PA - 16, 8192));
+	KUNIT_EXPECT_FALSE(test, hvisor_zone_pa_overlaps(z, ZT_PA - 16, 16));
+	KUNIT_EXPECT_FALSE(test, hvisor_zone_pa_overlaps(z, ZT_PA + 4096, 16));
+
+	/* The same root memory at another guest address: refused. */
+	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, 2 * ZT_GPA, ZT_SIZE,
+						     t->ram_b, ZT_PA, true),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, 2 * ZT_GPA, ZT_SIZE,
+						     t->ram_b,
+						     ZT_PA + ZT_SIZE / 2, true),
+			-EEXIST);
+	/* Root memory that wraps around: refused. */
+	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, 2 * ZT_GPA, ZT_SIZE,
+						     t->ram_b, U64_MAX - 16,
+						     true), -EINVAL);
+	KUNIT_EXPECT_EQ(test, z->nr_regions, 1U);
+	/* Right after it, or a region whose root address is not known. */
+	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, 2 * ZT_GPA, ZT_SIZE,
+						     t->ram_b, ZT_PA + ZT_SIZE,
+						     true), 0);
+	KUNIT_EXPECT_EQ(test, hvisor_zone_add_region(z, 3 * ZT_GPA, 16,
+						     t->ram_a, 0, false), 0);
+	KUNIT_EXPECT_FALSE(test, hvisor_zone_pa_overlaps(z, 0, 16));
+	KUNIT_EXPECT_EQ(test, z->nr_regions, 3U);
+
+	/* The buffers are kzalloc()ed, not memremap()ed: nothing to unmap. */
+	for (i = 0; i < z->nr_regions; i++)
+		z->regions[i].mapped = false;
+}
+
 /* A memremap()ed region is memunmap()ed by the last put. */
 static void zone_test_release_mapped(struct kunit *test)
 {
@@ -255,6 +303,7 @@ static struct kunit_case zone_test_cases[] = {
 	KUNIT_CASE(zone_test_translate),
 	KUNIT_CASE(zone_test_top_of_space),
 	KUNIT_CASE(zone_test_adjacent_and_hole),
+	KUNIT_CASE(zone_test_pa_overlap),
 	KUNIT_CASE(zone_test_release_mapped),
 	{}
 };

@@ -28,7 +28,7 @@
 #define HVISOR_VHOST_F_SIMULATOR	0x2U /* ... and it is the simulator */
 
 /**
- * struct hvisor_vhost_status - HVISOR_VHOST_GET_STATUS
+ * struct hvisor_vhost_status - HVISOR_VHOST_GET_STATUS (no capability)
  * @abi_version: HVISOR_VHOST_ABI_VERSION of the running module
  * @flags: HVISOR_VHOST_F_*
  * @hypervisor: name of the attached hypervisor ("hvisor", "simulator"),
@@ -42,6 +42,9 @@
  * @wakeups: wakeup interrupts taken
  * @safety_net: times the periodic re-check found requests nobody woke us for
  * @bad_requests: requests dropped as malformed (bad size, zone, cpu)
+ * @irq_deferred: interrupts that found hvisor's result ring full even
+ *	after a FINISH_REQ; each was pushed later (when another interrupt
+ *	is injected, after a wakeup or by the periodic re-check), none lost
  * @reserved: zero
  */
 struct hvisor_vhost_status {
@@ -57,11 +60,13 @@ struct hvisor_vhost_status {
 	__u64 wakeups;
 	__u64 safety_net;
 	__u64 bad_requests;
-	__u64 reserved[5];
+	__u64 irq_deferred;
+	__u64 reserved[4];
 };
 
 /**
- * struct hvisor_vhost_zone_mem - HVISOR_VHOST_ZONE_ADD_MEM
+ * struct hvisor_vhost_zone_mem - HVISOR_VHOST_ZONE_ADD_MEM (CAP_SYS_ADMIN and
+ *	CAP_SYS_RAWIO)
  * @zone_id: guest zone, >= 1
  * @flags: zero
  * @zone0_ipa: where root sees the region (physical address in root)
@@ -80,6 +85,7 @@ struct hvisor_vhost_zone_mem {
 
 /**
  * struct hvisor_vhost_zone - HVISOR_VHOST_ZONE_RESET, HVISOR_VHOST_ZONE_DEL
+ *	(CAP_SYS_ADMIN)
  * @zone_id: guest zone, >= 1
  * @flags: zero
  * @reserved: zero
@@ -92,6 +98,8 @@ struct hvisor_vhost_zone {
 
 /* struct hvisor_vhost_dev_config.flags and struct hvisor_vhost_dev_info.flags */
 #define HVISOR_VHOST_DEV_F_RO		0x1U /* blk: read-only disk */
+/* struct hvisor_vhost_dev_info.flags only: its removal is under way */
+#define HVISOR_VHOST_DEV_F_REMOVING	0x2U
 
 /**
  * struct hvisor_vhost_blk_config - blk part of struct hvisor_vhost_dev_config
@@ -138,7 +146,8 @@ struct hvisor_vhost_console_config {
 };
 
 /**
- * struct hvisor_vhost_dev_config - HVISOR_VHOST_DEV_ADD
+ * struct hvisor_vhost_dev_config - HVISOR_VHOST_DEV_ADD (CAP_SYS_ADMIN; net
+ *	also CAP_NET_ADMIN)
  * @type: HVISOR_VHOST_DEV_*
  * @zone_id: guest zone; 0: the simulator's zone
  * @addr: guest-physical base of the device's 0x200-byte region, 0x200
@@ -173,14 +182,26 @@ struct hvisor_vhost_dev_config {
 	__u64 reserved[4];
 };
 
-/* struct hvisor_vhost_dev_del.flags */
-#define HVISOR_VHOST_DEL_F_FORCE	0x1U /* do not wait for the guest */
+/*
+ * struct hvisor_vhost_dev_del.flags. HVISOR_VHOST_DEL_F_FORCE: return at
+ * once; the requests in flight fail (blk: VIRTIO_BLK_S_IOERR) and so does
+ * every later one, without waiting for the backing; the device is freed
+ * in the background once its backing lets go (a hung NFS server, a dead
+ * disk), meanwhile listed with HVISOR_VHOST_DEV_F_REMOVING. Also hurries
+ * a plain removal of the same device that is stuck.
+ */
+#define HVISOR_VHOST_DEL_F_FORCE	0x1U
 
 /**
- * struct hvisor_vhost_dev_del - HVISOR_VHOST_DEV_DEL
+ * struct hvisor_vhost_dev_del - HVISOR_VHOST_DEV_DEL (CAP_SYS_ADMIN; net also
+ *	CAP_NET_ADMIN)
  * @id: device id from HVISOR_VHOST_DEV_ADD or HVISOR_VHOST_DEV_LIST
  * @flags: HVISOR_VHOST_DEL_F_*
  * @reserved: zero
+ *
+ * Without HVISOR_VHOST_DEL_F_FORCE the call returns once the device is
+ * gone (the guest let go, its I/O finished), EBUSY when its removal is
+ * under way already. Other requests are served meanwhile either way.
  */
 struct hvisor_vhost_dev_del {
 	__u32 id;
@@ -235,7 +256,7 @@ struct hvisor_vhost_dev_info {
 };
 
 /**
- * struct hvisor_vhost_dev_list - HVISOR_VHOST_DEV_LIST
+ * struct hvisor_vhost_dev_list - HVISOR_VHOST_DEV_LIST (no capability)
  * @count: in: room in @entries; out: number of devices (may exceed room:
  *	call again with a larger array)
  * @flags: zero
@@ -253,7 +274,7 @@ struct hvisor_vhost_dev_list {
 #define HVISOR_VHOST_CONSOLE_LOG_F_CLEAR	0x1	/* empty the log after copying */
 
 /**
- * struct hvisor_vhost_console_log - HVISOR_VHOST_CONSOLE_LOG
+ * struct hvisor_vhost_console_log - HVISOR_VHOST_CONSOLE_LOG (CAP_SYS_ADMIN)
  * @id: console device id
  * @flags: HVISOR_VHOST_CONSOLE_LOG_F_*
  * @buf: user pointer to @len bytes
@@ -274,20 +295,36 @@ struct hvisor_vhost_console_log {
 	__u64 reserved[4];
 };
 
+/*
+ * The ioctls, each with the capabilities it needs. They are checked
+ * against the task making the call (not the one that opened the node),
+ * after the argument was read and its flags and reserved fields checked:
+ * a bad argument is EINVAL (or EFAULT) before a missing capability is
+ * EPERM. The node itself is root's only (mode 0600).
+ */
+
+/* Read-only: no capability beyond access to the node. */
 #define HVISOR_VHOST_GET_STATUS \
 	_IOR(HVISOR_VHOST_IOC_MAGIC, 0x00, struct hvisor_vhost_status)
+/* CAP_SYS_ADMIN and CAP_SYS_RAWIO: maps physical memory into the kernel. */
 #define HVISOR_VHOST_ZONE_ADD_MEM \
 	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x10, struct hvisor_vhost_zone_mem)
+/* CAP_SYS_ADMIN. */
 #define HVISOR_VHOST_ZONE_RESET \
 	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x11, struct hvisor_vhost_zone)
+/* CAP_SYS_ADMIN. */
 #define HVISOR_VHOST_ZONE_DEL \
 	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x12, struct hvisor_vhost_zone)
+/* CAP_SYS_ADMIN; a net device also CAP_NET_ADMIN (a root interface). */
 #define HVISOR_VHOST_DEV_ADD \
 	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x20, struct hvisor_vhost_dev_config)
+/* CAP_SYS_ADMIN; a net device also CAP_NET_ADMIN. */
 #define HVISOR_VHOST_DEV_DEL \
 	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x21, struct hvisor_vhost_dev_del)
+/* Read-only: no capability beyond access to the node. */
 #define HVISOR_VHOST_DEV_LIST \
 	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x22, struct hvisor_vhost_dev_list)
+/* CAP_SYS_ADMIN: a guest's console output may be private. */
 #define HVISOR_VHOST_CONSOLE_LOG \
 	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x30, struct hvisor_vhost_console_log)
 

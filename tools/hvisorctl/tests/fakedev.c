@@ -142,6 +142,7 @@ static int fake_status(struct hvisor_vhost_status *st)
 	st->requests = 123456789012ull;
 	st->notifies = 42;
 	st->bad_requests = 1;
+	st->irq_deferred = 3;
 	return 0;
 }
 

@@ -427,7 +427,7 @@ static void test_fake_status(void)
 	CHECK_HAS(r->out, "abi version   1\nhypervisor    simulator\n"
 		  "flags         0x3 (attached,simulator)\nzones         1\n"
 		  "devices       0\nrequests      123456789012\n");
-	CHECK_HAS(r->out, "bad requests  1\n");
+	CHECK_HAS(r->out, "bad requests  1\nirq deferred  3\n");
 	r = run("status", "--json", NULL);
 	CHECK_U64(r->status, 0);
 	v = json_parse(r->out, strlen(r->out), err, sizeof(err));
@@ -436,6 +436,8 @@ static void test_fake_status(void)
 	      !strcmp(json_get(v, "requests", NULL)->str, "123456789012"));
 	CHECK(json_get(v, "hypervisor", NULL) &&
 	      !strcmp(json_get(v, "hypervisor", NULL)->str, "simulator"));
+	CHECK(json_get(v, "irq_deferred", NULL) &&
+	      !strcmp(json_get(v, "irq_deferred", NULL)->str, "3"));
 	json_free(v);
 
 	fake_env("FAKE_NOHV=1", NULL, NULL, NULL);
@@ -567,7 +569,8 @@ static void test_fake_del_zone(void)
 	fake_env("FAKE_DEVICES=1", "FAKE_TRACE=1", NULL, NULL);
 	r = run("dev", "del", "0", "--force", NULL);
 	CHECK_U64(r->status, 0);
-	CHECK_STR(r->out, "device 0 removed\n");
+	CHECK_STR(r->out,
+		  "device 0 removed (forced: freed once its I/O is over)\n");
 	CHECK_HAS(r->err, "fake: DEV_DEL id=0 flags=1");
 	r = run("dev", "del", "0x5", NULL);
 	CHECK_U64(r->status, 1);
