@@ -209,7 +209,8 @@ struct hvisor_vhost_dev_del {
  * @notifies: QueueNotify writes
  * @interrupts: interrupts raised
  * @in_flight: requests taken from the ring and not completed yet
- * @reserved: zero
+ * @zone_name: name of the zone from its ZONE_START on /dev/hvisor,
+ *	NUL-terminated; empty when the zone was not started that way
  */
 struct hvisor_vhost_dev_info {
 	__u32 id;
@@ -231,7 +232,7 @@ struct hvisor_vhost_dev_info {
 	__u64 notifies;
 	__u64 interrupts;
 	__u64 in_flight;
-	__u64 reserved[4];
+	char zone_name[32];
 };
 
 /**
@@ -274,6 +275,53 @@ struct hvisor_vhost_console_log {
 	__u64 reserved[4];
 };
 
+/* struct hvisor_vhost_zone_info.flags */
+#define HVISOR_VHOST_ZONE_F_CONFIG	0x1U /* started once through /dev/hvisor */
+#define HVISOR_VHOST_ZONE_F_RUNNING	0x2U /* ... and not shut down since */
+
+/**
+ * struct hvisor_vhost_zone_info - one zone in HVISOR_VHOST_ZONE_LIST
+ * @zone_id: zone id
+ * @flags: HVISOR_VHOST_ZONE_F_*
+ * @cpus: its CPUs, one bit each, from its configuration (0 without
+ *	HVISOR_VHOST_ZONE_F_CONFIG)
+ * @name: its name from its configuration, NUL-terminated; empty without
+ *	HVISOR_VHOST_ZONE_F_CONFIG
+ * @nr_devices: devices served to it
+ * @nr_ram: pieces of guest RAM the devices reach
+ * @ram_bytes: their total size
+ * @nr_config_ram: RAM regions of its configuration
+ * @reserved0: zero
+ * @reserved: zero
+ */
+struct hvisor_vhost_zone_info {
+	__u32 zone_id;
+	__u32 flags;
+	__u64 cpus;
+	char name[32];
+	__u32 nr_devices;
+	__u32 nr_ram;
+	__u64 ram_bytes;
+	__u32 nr_config_ram;
+	__u32 reserved0;
+	__u64 reserved[3];
+};
+
+/**
+ * struct hvisor_vhost_zone_list - HVISOR_VHOST_ZONE_LIST
+ * @count: in: room in @entries; out: number of zones (may exceed room:
+ *	call again with a larger array)
+ * @flags: zero
+ * @entries: user pointer to an array of struct hvisor_vhost_zone_info
+ * @reserved: zero
+ */
+struct hvisor_vhost_zone_list {
+	__u32 count;
+	__u32 flags;
+	__u64 entries;
+	__u64 reserved[2];
+};
+
 #define HVISOR_VHOST_GET_STATUS \
 	_IOR(HVISOR_VHOST_IOC_MAGIC, 0x00, struct hvisor_vhost_status)
 #define HVISOR_VHOST_ZONE_ADD_MEM \
@@ -282,6 +330,8 @@ struct hvisor_vhost_console_log {
 	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x11, struct hvisor_vhost_zone)
 #define HVISOR_VHOST_ZONE_DEL \
 	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x12, struct hvisor_vhost_zone)
+#define HVISOR_VHOST_ZONE_LIST \
+	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x13, struct hvisor_vhost_zone_list)
 #define HVISOR_VHOST_DEV_ADD \
 	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x20, struct hvisor_vhost_dev_config)
 #define HVISOR_VHOST_DEV_DEL \
