@@ -49,6 +49,8 @@ out=$(hsm_tool start 2 linux2 "$base" 0x400000 2>&1) && hvv_fail "second start s
 hvv_assert_match "a running zone is not started twice" "$out" 'ZONE_START: EEXIST'
 
 hvv_run hsm_tool others 2
+out=$(hvisorctl zone del 2 2>&1) && hvv_fail "a running zone was forgotten"
+hvv_assert_match "a running zone is not forgotten" "$out" 'zone del 2: '
 hvv_dmesg_expect 'INIT_VIRTIO: hvisor_vhost serves virtio itself'
 
 hvv_run hsm_tool shutdown 2
