@@ -400,6 +400,36 @@ void hvisor_core_inject_cancel(struct hvisor_vdev *vdev)
 }
 
 /**
+ * hvisor_core_finish_req() - FINISH_REQ asked for by user space
+ *
+ * For /dev/hvisor (hvisor-tool's FINISH_REQ ioctl): drains the result ring
+ * as hvisor_core_inject() does, under the result ring's producer lock so
+ * that the hypervisor's consumer never runs twice at once.
+ *
+ * Context: process.
+ * Return: 0, or -ENODEV when no hypervisor is attached.
+ */
+int hvisor_core_finish_req(void)
+{
+	struct hvisor_vhost_hv *hv;
+	unsigned long flags;
+	int ret = -ENODEV;
+
+	/* The hypervisor cannot detach meanwhile. */
+	mutex_lock(&hvisor_ctl_mutex);
+	hv = core.hv;
+	if (hv && READ_ONCE(core.live)) {
+		spin_lock_irqsave(&core.bridge.res_lock, flags);
+		hv->ops->finish_req(hv);
+		atomic64_inc(&core.stats.finish_calls);
+		spin_unlock_irqrestore(&core.bridge.res_lock, flags);
+		ret = 0;
+	}
+	mutex_unlock(&hvisor_ctl_mutex);
+	return ret;
+}
+
+/**
  * hvisor_core_answer() - answer a vCPU whose access was deferred
  * @cpu: src_cpu of the request
  * @value: value for a read

@@ -15,7 +15,9 @@ struct hvisor_vhost_dev_config;
 struct hvisor_vhost_dev_info;
 struct hvisor_vhost_hv;
 struct hvisor_vhost_status;
+struct hvisor_vhost_zone_info;
 struct hvisor_vhost_zone_mem;
+struct device;
 struct mutex;
 struct workqueue_struct;
 
@@ -78,6 +80,9 @@ int hvisor_hvisor_probe(void);
 void hvisor_hvisor_remove(void);
 int hvisor_ctl_init(void);
 void hvisor_ctl_exit(void);
+struct device *hvisor_ctl_device(void);
+/* FINISH_REQ asked by user space (/dev/hvisor). */
+int hvisor_core_finish_req(void);
 
 /*
  * registry.c: zones and devices; callers hold hvisor_ctl_mutex, but for
@@ -102,5 +107,21 @@ int hvisor_registry_types_init(void);
 void hvisor_registry_types_exit(void);
 unsigned int hvisor_registry_nr_zones(void);
 unsigned int hvisor_registry_nr_devices(void);
+/* registry.c, for zones started through /dev/hvisor (hsm_zone.c). */
+unsigned int hvisor_registry_zone_stop(u32 zone_id);
+void hvisor_registry_zone_announce(u32 zone_id);
+void hvisor_registry_zone_list(struct hvisor_vhost_zone_info *infos,
+			       u32 room, u32 *count);
+bool hvisor_registry_ram_known(u64 pa, u64 size);
+
+/* hsm.c, hsm_zone.c: /dev/hvisor (hvisor-tool's ABI) and its zones. */
+void hvisor_hsm_init(struct device *sibling);
+void hvisor_hsm_exit(void);
+void hvisor_hsm_exit_zones(void);
+long hvisor_hsm_vhost_zone_list(void __user *arg);
+void hvisor_hsm_zone_forget(u32 zone_id);
+bool hvisor_hsm_zone_running(u32 zone_id);
+void hvisor_hsm_zone_name(u32 zone_id, char *buf, size_t len);
+void hvisor_hsm_zone_fill_info(struct hvisor_vhost_zone_info *info);
 
 #endif /* _HVISOR_CORE_H */

@@ -40,6 +40,8 @@ static_assert(sizeof(struct hvisor_vhost_dev_del) == 32);
 static_assert(sizeof(struct hvisor_vhost_dev_info) == 208);
 static_assert(sizeof(struct hvisor_vhost_dev_list) == 32);
 static_assert(sizeof(struct hvisor_vhost_console_log) == 64);
+static_assert(sizeof(struct hvisor_vhost_zone_info) == 96);
+static_assert(sizeof(struct hvisor_vhost_zone_list) == 32);
 
 static bool hvisor_ctl_zeroed(const u64 *reserved, size_t n)
 {
@@ -256,6 +258,8 @@ static long hvisor_ctl_ioctl(struct file *file, unsigned int cmd,
 	case HVISOR_VHOST_ZONE_RESET:
 	case HVISOR_VHOST_ZONE_DEL:
 		return hvisor_ctl_zone(cmd, arg);
+	case HVISOR_VHOST_ZONE_LIST:
+		return hvisor_hsm_vhost_zone_list(arg);
 	case HVISOR_VHOST_DEV_ADD:
 		return hvisor_ctl_dev_add(arg);
 	case HVISOR_VHOST_DEV_DEL:
@@ -291,4 +295,10 @@ int hvisor_ctl_init(void)
 void hvisor_ctl_exit(void)
 {
 	misc_deregister(&hvisor_ctl_misc);
+}
+
+/* The device of /dev/hvisor-vhost, once hvisor_ctl_init() succeeded. */
+struct device *hvisor_ctl_device(void)
+{
+	return hvisor_ctl_misc.this_device;
 }

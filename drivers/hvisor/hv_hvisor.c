@@ -14,11 +14,14 @@
 #define pr_fmt(fmt) "hvisor_vhost: " fmt
 
 #include <linux/interrupt.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/of_irq.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <hvisor/hvisor_tool.h>
 #include <hvisor/vhost_hv.h>
 #include <hvisor/virtio_bridge.h>
 
@@ -125,9 +128,95 @@ static void hvisor_real_finish_req(struct hvisor_vhost_hv *hv)
 	hvisor_call(HVISOR_HC_FINISH_REQ, 0, 0);
 }
 
+/*
+ * Zone management (hypercalls 2, 3, 4, 6, 8, 9, 11), as hvisor-tool's
+ * hvisor.ko makes them: buffers by physical address, hvisor's answer
+ * passed through (a negative errno, or a count for ZONE_LIST).
+ */
+
+/* hvisor writes a u64 answer at a physical address: a kmalloc()ed one. */
+static int hvisor_real_query_u64(unsigned long code, u64 *value)
+{
+	u64 *buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	long ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = hvisor_call(code, virt_to_phys(buf), 0);
+	*value = READ_ONCE(*buf);
+	kfree(buf);
+	return ret;
+}
+
+static int hvisor_real_config_check(struct hvisor_vhost_hv *hv, u64 *magic)
+{
+	return hvisor_real_query_u64(HVISOR_HC_CONFIG_CHECK, magic);
+}
+
+static int hvisor_real_get_ecam_base(struct hvisor_vhost_hv *hv, u64 *base)
+{
+	return hvisor_real_query_u64(HVISOR_HC_GET_ECAM_BASE, base);
+}
+
+static int hvisor_real_zone_start(struct hvisor_vhost_hv *hv,
+				  const struct hvisor_tool_zone_config *cfg)
+{
+	return (long)hvisor_call(HVISOR_HC_ZONE_START, virt_to_phys((void *)cfg),
+				 sizeof(*cfg));
+}
+
+static int hvisor_real_zone_shutdown(struct hvisor_vhost_hv *hv, u32 zone_id)
+{
+	return (long)hvisor_call(HVISOR_HC_ZONE_SHUTDOWN, zone_id, 0);
+}
+
+static int hvisor_real_zone_list(struct hvisor_vhost_hv *hv,
+				 struct hvisor_tool_zone_info *zones, u32 cnt)
+{
+	return (long)hvisor_call(HVISOR_HC_ZONE_LIST, virt_to_phys(zones), cnt);
+}
+
+static int hvisor_real_set_boot_mode(struct hvisor_vhost_hv *hv,
+				     const struct hvisor_tool_boot_mode *mode)
+{
+	return (long)hvisor_call(HVISOR_HC_SET_BOOT_MODE, virt_to_phys((void *)mode),
+				 sizeof(*mode));
+}
+
+#ifdef CONFIG_LOONGARCH
+static int hvisor_real_deassert_irq(struct hvisor_vhost_hv *hv, u32 zone_id,
+				    u32 irq)
+{
+	return (long)hvisor_call(HVISOR_HC_CLEAR_INJECT_IRQ, zone_id, irq);
+}
+#else
+/* Only LoongArch's hvisor has the call. */
+#define hvisor_real_deassert_irq NULL
+#endif
+
+/* Zone memory is whatever is not root's own RAM. */
+static int hvisor_real_zone_mem_check(struct hvisor_vhost_hv *hv, u64 pa,
+				      u64 size)
+{
+	if (!size || pa + size <= pa)
+		return -EINVAL;
+	if (region_intersects(pa, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return -EINVAL;
+	return 0;
+}
+
 static const struct hvisor_vhost_hv_ops hvisor_real_ops = {
 	.init_virtio = hvisor_real_init_virtio,
 	.finish_req = hvisor_real_finish_req,
+	.config_check = hvisor_real_config_check,
+	.zone_start = hvisor_real_zone_start,
+	.zone_shutdown = hvisor_real_zone_shutdown,
+	.zone_list = hvisor_real_zone_list,
+	.set_boot_mode = hvisor_real_set_boot_mode,
+	.get_ecam_base = hvisor_real_get_ecam_base,
+	.deassert_irq = hvisor_real_deassert_irq,
+	.zone_mem_check = hvisor_real_zone_mem_check,
 };
 
 #ifdef CONFIG_X86

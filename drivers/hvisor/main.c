@@ -59,6 +59,8 @@ static int __init hvisor_main_init(void)
 	ret = hvisor_ctl_init();
 	if (ret)
 		goto err_hv;
+	/* /dev/hvisor for hvisor-tool; the module works without it. */
+	hvisor_hsm_init(hvisor_ctl_device());
 	return 0;
 
 err_hv:
@@ -72,10 +74,12 @@ err_core:
 
 static void __exit hvisor_main_exit(void)
 {
+	hvisor_hsm_exit();
 	hvisor_ctl_exit();
 	hvisor_hvisor_remove();
 	/* Waits for every device, those of forced removals included. */
 	hvisor_registry_remove_all();
+	hvisor_hsm_exit_zones();
 	hvisor_registry_types_exit();
 	hvisor_core_exit();
 }

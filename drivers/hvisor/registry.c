@@ -651,6 +651,8 @@ static void hvisor_registry_fill_info(struct hvisor_vdev *vdev,
 	if (vdev->removing)
 		info->flags |= HVISOR_VHOST_DEV_F_REMOVING;
 	info->name[sizeof(info->name) - 1] = '\0';
+	hvisor_hsm_zone_name(vdev->zone->id, info->zone_name,
+			     sizeof(info->zone_name));
 }
 
 /**
@@ -750,6 +752,7 @@ int hvisor_registry_zone_reset(u32 zone_id)
 
 static void hvisor_registry_zone_drop(struct hvisor_zone *zone)
 {
+	hvisor_hsm_zone_forget(zone->id);
 	xa_erase(&hvisor_zones, zone->id);
 	hvisor_nr_zones--;
 	/* The dispatcher may still be looking at the zone. */
@@ -761,7 +764,8 @@ static void hvisor_registry_zone_drop(struct hvisor_zone *zone)
  * hvisor_registry_zone_del() - HVISOR_VHOST_ZONE_DEL
  * @zone_id: zone to forget, with its memory
  *
- * Return: 0, -ENOENT for an unknown zone, -EBUSY while it has devices.
+ * Return: 0, -ENOENT for an unknown zone, -EBUSY while it has devices
+ * or runs (started through /dev/hvisor and not shut down).
  */
 int hvisor_registry_zone_del(u32 zone_id)
 {
@@ -771,7 +775,7 @@ int hvisor_registry_zone_del(u32 zone_id)
 	zone = xa_load(&hvisor_zones, zone_id);
 	if (!zone)
 		return -ENOENT;
-	if (zone->nr_devices)
+	if (zone->nr_devices || hvisor_hsm_zone_running(zone_id))
 		return -EBUSY;
 	hvisor_registry_zone_drop(zone);
 	return 0;
@@ -821,4 +825,140 @@ void hvisor_registry_open(void)
 {
 	lockdep_assert_held(&hvisor_ctl_mutex);
 	hvisor_registry_closed = false;
+}
+
+/*
+ * The lifecycle of zones started through /dev/hvisor (hsm_zone.c): their
+ * devices disappear from the guest when it stops and reappear when it
+ * starts again, and the zone list of /dev/hvisor-vhost.
+ */
+
+/**
+ * hvisor_registry_zone_stop() - the guest of zone @zone_id has stopped
+ * @zone_id: the zone
+ *
+ * Each device of the zone leaves the guest (device_removing: the simulator
+ * unplugs its guest side) and is reset, which waits for what it had in
+ * flight; the devices stay, for the zone's next start.
+ *
+ * Return: the number of devices reset.
+ */
+unsigned int hvisor_registry_zone_stop(u32 zone_id)
+{
+	struct hvisor_vhost_hv *hv = hvisor_core_hv();
+	struct hvisor_vhost_hv_dev hv_dev;
+	struct hvisor_zone *zone;
+	struct hvisor_vdev *vdev;
+	unsigned long index;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	zone = xa_load(&hvisor_zones, zone_id);
+	if (!zone)
+		return 0;
+	xa_for_each(&zone->devices, index, vdev) {
+		hv_dev = hvisor_registry_hv_dev(vdev);
+		if (hv && hv->ops->device_removing)
+			hv->ops->device_removing(hv, &hv_dev, false);
+		hvisor_vdev_reset_sync(vdev);
+		n++;
+	}
+	return n;
+}
+
+/**
+ * hvisor_registry_zone_announce() - the guest of zone @zone_id has started
+ * @zone_id: the zone
+ *
+ * Each device of the zone is offered to the new guest again
+ * (device_added: the simulator plugs its guest side in). A device the
+ * hypervisor refuses stays served and is reported.
+ */
+void hvisor_registry_zone_announce(u32 zone_id)
+{
+	struct hvisor_vhost_hv *hv = hvisor_core_hv();
+	struct hvisor_vhost_hv_dev hv_dev;
+	struct hvisor_zone *zone;
+	struct hvisor_vdev *vdev;
+	unsigned long index;
+	int ret;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	zone = xa_load(&hvisor_zones, zone_id);
+	if (!zone || !hv || !hv->ops->device_added)
+		return;
+	xa_for_each(&zone->devices, index, vdev) {
+		hv_dev = hvisor_registry_hv_dev(vdev);
+		ret = hv->ops->device_added(hv, &hv_dev);
+		if (ret)
+			pr_err("zone %u: device %u not offered to the new guest: %d\n",
+			       zone_id, vdev->id, ret);
+	}
+}
+
+/**
+ * hvisor_registry_zone_list() - the zones, for HVISOR_VHOST_ZONE_LIST
+ * @infos: zeroed array to fill: zone id, devices, guest RAM
+ * @room: entries in @infos
+ * @count: out: number of zones (may exceed @room)
+ */
+void hvisor_registry_zone_list(struct hvisor_vhost_zone_info *infos,
+			       u32 room, u32 *count)
+{
+	struct hvisor_zone_region *r;
+	struct hvisor_zone *zone;
+	unsigned long index;
+	unsigned int i;
+	u32 n = 0;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	xa_for_each(&hvisor_zones, index, zone) {
+		if (n < room) {
+			infos[n].zone_id = zone->id;
+			infos[n].nr_devices = zone->nr_devices;
+			infos[n].nr_ram = zone->nr_regions;
+			for (i = 0; i < zone->nr_regions; i++) {
+				r = &zone->regions[i];
+				infos[n].ram_bytes += r->size;
+			}
+		}
+		n++;
+	}
+	*count = n;
+}
+
+/**
+ * hvisor_registry_ram_known() - is a root physical range zone RAM
+ * @pa: root physical address
+ * @size: bytes, > 0, pa + size does not wrap
+ *
+ * True when the range lies inside one piece of some zone's guest RAM
+ * whose root physical address is known (memory given with
+ * HVISOR_VHOST_ZONE_ADD_MEM or a zone's configuration, never root's own).
+ *
+ * Context: any; takes no lock (RCU).
+ * Return: true if so.
+ */
+bool hvisor_registry_ram_known(u64 pa, u64 size)
+{
+	const struct hvisor_zone_region *r;
+	struct hvisor_zone *zone;
+	unsigned long index;
+	unsigned int i, nr;
+	bool found = false;
+
+	rcu_read_lock();
+	xa_for_each(&hvisor_zones, index, zone) {
+		/* Pairs with the release in hvisor_zone_add_region(). */
+		nr = smp_load_acquire(&zone->nr_regions);
+		for (i = 0; i < nr && !found; i++) {
+			r = &zone->regions[i];
+			found = r->pa && pa >= r->pa && pa - r->pa < r->size &&
+				size <= r->size - (pa - r->pa);
+		}
+		if (found)
+			break;
+	}
+	rcu_read_unlock();
+	return found;
 }

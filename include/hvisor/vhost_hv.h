@@ -10,6 +10,9 @@
 
 #include <linux/types.h>
 
+struct hvisor_tool_boot_mode;
+struct hvisor_tool_zone_config;
+struct hvisor_tool_zone_info;
 struct hvisor_virtio_bridge;
 struct hvisor_vhost_hv;
 struct module;
@@ -31,6 +34,19 @@ struct hvisor_vhost_hv_dev {
 };
 
 /**
+ * struct hvisor_vhost_ram - a piece of guest RAM the data path reaches
+ * @gpa: guest-physical start
+ * @kva: where root's kernel reaches it; valid while the hypervisor is
+ *	attached
+ * @size: bytes
+ */
+struct hvisor_vhost_ram {
+	u64 gpa;
+	void *kva;
+	u64 size;
+};
+
+/**
  * struct hvisor_vhost_hv_ops - operations of a hypervisor
  * @init_virtio: INIT_VIRTIO: from now on the hypervisor produces requests
  *	into @bridge (physical address @bridge_pa). Process context.
@@ -46,6 +62,34 @@ struct hvisor_vhost_hv_dev {
  *	its guest side (the guest driver still talks to the device during the
  *	call). @force: the user asked not to wait for the guest. Optional.
  *	Process context, may sleep.
+ *
+ * Zone management, for /dev/hvisor (Documentation/hsm.rst). Each is
+ * optional: /dev/hvisor answers EOPNOTSUPP for a missing one. All run in
+ * process context with hvisor_ctl_mutex held; buffers are kmalloc()ed
+ * (physically contiguous, as hypercalls taking a physical address need).
+ * A negative errno or hvisor's own non-zero answer passes through to the
+ * caller of the ioctl.
+ *
+ * @config_check: CONFIG_CHECK: store the zone configuration version the
+ *	hypervisor speaks in *@magic.
+ * @zone_start: ZONE_START with a configuration hvisor_vhost checked.
+ *	Needs @config_check and @zone_mem_check.
+ * @zone_shutdown: ZONE_SHUTDOWN of zone @zone_id.
+ * @zone_list: ZONE_LIST: fill at most @cnt entries of @zones (zeroed);
+ *	return how many, or a negative errno.
+ * @set_boot_mode: SET_BOOT_MODE.
+ * @get_ecam_base: GET_ECAM_BASE: store root's PCI ECAM base in *@base.
+ * @deassert_irq: DEASSERT_IRQ: lower interrupt @irq of zone @zone_id.
+ * @zone_mem_check: may [@pa, @pa + @size) of root's physical address
+ *	space be zone memory (a started zone's RAM, LOAD_IMAGE, mmap)? 0 or
+ *	-EINVAL. Real hvisor: anything but root's own RAM; the simulator:
+ *	only the memory it reserved for that.
+ * @zone_ram: the guest RAM the data path of a started zone uses when it
+ *	is not the configuration's RAM regions (the simulator's guest is
+ *	root's own virtio drivers, whose buffers are anywhere in root's RAM):
+ *	fill at most @max entries of @ram and return how many, or a negative
+ *	errno. Without it, each RAM region of the configuration is mapped and
+ *	becomes the zone's guest RAM.
  */
 struct hvisor_vhost_hv_ops {
 	int (*init_virtio)(struct hvisor_vhost_hv *hv,
@@ -58,6 +102,19 @@ struct hvisor_vhost_hv_ops {
 	void (*device_removing)(struct hvisor_vhost_hv *hv,
 				const struct hvisor_vhost_hv_dev *dev,
 				bool force);
+	int (*config_check)(struct hvisor_vhost_hv *hv, u64 *magic);
+	int (*zone_start)(struct hvisor_vhost_hv *hv,
+			  const struct hvisor_tool_zone_config *cfg);
+	int (*zone_shutdown)(struct hvisor_vhost_hv *hv, u32 zone_id);
+	int (*zone_list)(struct hvisor_vhost_hv *hv,
+			 struct hvisor_tool_zone_info *zones, u32 cnt);
+	int (*set_boot_mode)(struct hvisor_vhost_hv *hv,
+			     const struct hvisor_tool_boot_mode *mode);
+	int (*get_ecam_base)(struct hvisor_vhost_hv *hv, u64 *base);
+	int (*deassert_irq)(struct hvisor_vhost_hv *hv, u32 zone_id, u32 irq);
+	int (*zone_mem_check)(struct hvisor_vhost_hv *hv, u64 pa, u64 size);
+	int (*zone_ram)(struct hvisor_vhost_hv *hv, u32 zone_id,
+			struct hvisor_vhost_ram *ram, unsigned int max);
 };
 
 /**

@@ -107,6 +107,8 @@ static void list_table(const struct hvisor_vhost_dev_info *info,
 		       uint32_t count)
 {
 	char name[sizeof(info->name) + 1], in[16], out[16];
+	char zname[sizeof(info->zone_name) + 1];
+	char zone[16 + sizeof(zname)];
 	uint32_t i;
 
 	printf("%-4s %-7s %-4s %-12s %-4s %-11s %-3s %10s %7s %7s %5s %5s %8s %s\n",
@@ -118,9 +120,15 @@ static void list_table(const struct hvisor_vhost_dev_info *info,
 		table_name(d->name, sizeof(d->name), name);
 		format_bytes(d->bytes_in, in, sizeof(in));
 		format_bytes(d->bytes_out, out, sizeof(out));
-		printf("%-4u %-7s %-4u 0x%-10" PRIx64 " %-4u %-11s %-3u %10" PRIu64
+		/* "2" or, for a zone started by hvisor-tool, "2:linux2". */
+		table_name(d->zone_name, sizeof(d->zone_name), zname);
+		if (zname[0])
+			snprintf(zone, sizeof(zone), "%u:%s", d->zone_id, zname);
+		else
+			snprintf(zone, sizeof(zone), "%u", d->zone_id);
+		printf("%-4u %-7s %-4s 0x%-10" PRIx64 " %-4u %-11s %-3u %10" PRIu64
 		       " %7s %7s %5" PRIu64 " %5" PRIu64 " %8" PRIu64 " %s%s\n",
-		       d->id, dev_type_name(d->type), d->zone_id,
+		       d->id, dev_type_name(d->type), zone,
 		       (uint64_t)d->addr, d->irq,
 		       status_name(d->status, d->flags),
 		       d->num_queues, (uint64_t)d->requests, in, out,
@@ -145,6 +153,8 @@ static void list_json_one(struct json_writer *w,
 	jw_str(w, dev_type_name(d->type));
 	json_field(w, "type_id", d->type);
 	json_field(w, "zone", d->zone_id);
+	jw_key(w, "zone_name");
+	jw_strn(w, d->zone_name, sizeof(d->zone_name));
 	json_field(w, "addr", d->addr);
 	json_field(w, "irq", d->irq);
 	json_field(w, "flags", d->flags);

@@ -23,6 +23,7 @@ static const char main_help[] =
 "  dev del ID [--force]             remove a device\n"
 "  dev list [--json]                devices and their counters\n"
 "  console DEV [--log] [--clear]    attach to a guest console, or print its log\n"
+"  zone list [--json]               zones: name, state, devices, memory\n"
 "  zone mem add ZONE ZONE0_IPA ZONEX_IPA SIZE\n"
 "                                   register a zone's memory\n"
 "  zone reset ZONE                  reset every device of a zone\n"

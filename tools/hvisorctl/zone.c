@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvisorctl zone mem add / zone reset / zone del.
+ * hvisorctl zone list / zone mem add / zone reset / zone del.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "ctl.h"
+#include "json.h"
+
+/* Zones asked for on the first ZONE_LIST call, and tries as it grows. */
+#define ZLIST_GUESS		8
+#define ZLIST_TRIES		8
 
 static const char zone_help[] =
 "Usage: hvisorctl zone COMMAND ...\n"
 "\n"
+"  zone list [--json]  the zones hvisor_vhost knows: name, state, CPUs,\n"
+"                      devices and guest memory\n"
 "  zone mem add ZONE ZONE0_IPA ZONEX_IPA SIZE\n"
 "                      register SIZE bytes of zone ZONE's memory, seen by\n"
 "                      root at ZONE0_IPA and by the guest at ZONEX_IPA\n"
@@ -29,6 +39,20 @@ static const char mem_help[] =
 "exists once it has memory; devices can then be added to it.\n"
 "\n"
 "Example: hvisorctl zone mem add 1 0x50000000 0x50000000 0x30000000\n";
+
+static const char list_help[] =
+"Usage: hvisorctl zone list [--json]\n"
+"\n"
+"List the zones hvisor_vhost knows, one per line:\n"
+"  ZONE NAME STATE CPUS DEVICES RAM\n"
+"NAME and CPUS come from the zone's configuration when hvisor-tool's\n"
+"\"hvisor zone start\" started it through /dev/hvisor; STATE is then\n"
+"running or stopped (shut down, its devices kept for its next start).\n"
+"Zones known only from their memory (zone mem add, the simulator's zone 1)\n"
+"show -. DEVICES is the number of devices served to the zone, RAM the\n"
+"guest memory they reach (pieces and bytes).\n"
+"\n"
+"  --json    a JSON array with every field of every zone\n";
 
 static const char reset_help[] =
 "Usage: hvisorctl zone reset ZONE\n"
@@ -152,6 +176,179 @@ static int zone_del(int argc, char **argv)
 			   HVISOR_VHOST_ZONE_DEL, "deleted");
 }
 
+/*
+ * Fetch the zone list. Return the array (*count entries) or NULL with
+ * -errno in *err.
+ */
+static struct hvisor_vhost_zone_info *zlist_fetch(int ctl, uint32_t *count,
+						  int *err)
+{
+	struct hvisor_vhost_zone_info *info = NULL, *tmp;
+	struct hvisor_vhost_zone_list list;
+	uint32_t room = ZLIST_GUESS;
+	int i;
+
+	*err = 0;
+	for (i = 0; i < ZLIST_TRIES; i++) {
+		tmp = realloc(info, (size_t)room * sizeof(*info));
+		if (!tmp) {
+			*err = -ENOMEM;
+			break;
+		}
+		info = tmp;
+		memset(&list, 0, sizeof(list));
+		list.count = room;
+		list.entries = (uintptr_t)info;
+		*err = ctl_ioctl(ctl, HVISOR_VHOST_ZONE_LIST, &list);
+		if (*err)
+			break;
+		if (list.count <= room) {
+			*count = list.count;
+			return info;
+		}
+		room = list.count + ZLIST_GUESS;
+	}
+	if (!*err)
+		*err = -EAGAIN;
+	free(info);
+	return NULL;
+}
+
+static const char *zone_state(const struct hvisor_vhost_zone_info *z)
+{
+	if (!(z->flags & HVISOR_VHOST_ZONE_F_CONFIG))
+		return "-";
+	return z->flags & HVISOR_VHOST_ZONE_F_RUNNING ? "running" : "stopped";
+}
+
+/* "2,3" for the CPU mask 0xc, "-" for none. */
+static void format_cpus(uint64_t cpus, char *buf, size_t size)
+{
+	size_t len = 0;
+	int cpu;
+
+	buf[0] = '\0';
+	for (cpu = 0; cpu < 64 && len + 4 < size; cpu++)
+		if (cpus & (1ULL << cpu))
+			len += snprintf(buf + len, size - len, "%s%d",
+					len ? "," : "", cpu);
+	if (!len)
+		snprintf(buf, size, "-");
+}
+
+/* Printable zone name for the table: control characters become '?'. */
+static void zone_name(const char *name, size_t size, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < size && name[i]; i++)
+		out[i] = isprint((unsigned char)name[i]) ||
+			 (unsigned char)name[i] >= 0x80 ? name[i] : '?';
+	out[i] = '\0';
+	if (!i)
+		strcpy(out, "-");
+}
+
+static void zlist_table(const struct hvisor_vhost_zone_info *info,
+			uint32_t count)
+{
+	char name[sizeof(info->name) + 2], cpus[200], ram[16];
+	uint32_t i;
+
+	printf("%-5s %-16s %-8s %-12s %-7s %s\n", "ZONE", "NAME", "STATE",
+	       "CPUS", "DEVICES", "RAM");
+	for (i = 0; i < count; i++) {
+		const struct hvisor_vhost_zone_info *z = &info[i];
+
+		zone_name(z->name, sizeof(z->name), name);
+		format_cpus(z->cpus, cpus, sizeof(cpus));
+		format_bytes(z->ram_bytes, ram, sizeof(ram));
+		printf("%-5u %-16s %-8s %-12s %-7u %s in %u piece(s)\n",
+		       z->zone_id, name, zone_state(z), cpus, z->nr_devices,
+		       ram, z->nr_ram);
+	}
+}
+
+static void zlist_json_one(struct json_writer *w,
+			   const struct hvisor_vhost_zone_info *z)
+{
+	int cpu;
+
+	jw_begin_object(w);
+	jw_key(w, "zone");
+	jw_u64(w, z->zone_id);
+	jw_key(w, "name");
+	jw_strn(w, z->name, sizeof(z->name));
+	jw_key(w, "state");
+	jw_str(w, zone_state(z));
+	jw_key(w, "started_by_hvisor_tool");
+	jw_bool(w, z->flags & HVISOR_VHOST_ZONE_F_CONFIG);
+	jw_key(w, "running");
+	jw_bool(w, z->flags & HVISOR_VHOST_ZONE_F_RUNNING);
+	jw_key(w, "cpus");
+	jw_begin_array(w);
+	for (cpu = 0; cpu < 64; cpu++)
+		if (z->cpus & (1ULL << cpu))
+			jw_u64(w, cpu);
+	jw_end_array(w);
+	jw_key(w, "devices");
+	jw_u64(w, z->nr_devices);
+	jw_key(w, "ram_pieces");
+	jw_u64(w, z->nr_ram);
+	jw_key(w, "ram_bytes");
+	jw_u64(w, z->ram_bytes);
+	jw_key(w, "config_ram_regions");
+	jw_u64(w, z->nr_config_ram);
+	jw_end_object(w);
+}
+
+static int zone_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hvisor_vhost_zone_info *info;
+	struct json_writer w;
+	uint32_t count = 0, i;
+	bool json = false;
+	int c, ctl, err;
+
+	while ((c = cli_getopt(argc, argv, "jh", opts)) != -1) {
+		if (c == 'h')
+			return print_help(list_help);
+		if (c != 'j')
+			return EXIT_USAGE;
+		json = true;
+	}
+	if (!want_args(argc, argv, 0, ""))
+		return EXIT_USAGE;
+	ctl = ctl_open(NULL);
+	if (ctl < 0)
+		return EXIT_FAIL;
+	info = zlist_fetch(ctl, &count, &err);
+	close(ctl);
+	if (err) {
+		hv_err("%s: %s", argv[0], err == -EAGAIN ?
+		       "the zone list keeps changing, try again" :
+		       ctl_strerror(CTL_DEV_LIST, -err));
+		return EXIT_FAIL;
+	}
+	if (json) {
+		jw_init(&w, stdout);
+		jw_begin_array(&w);
+		for (i = 0; i < count; i++)
+			zlist_json_one(&w, &info[i]);
+		jw_end_array(&w);
+		jw_finish(&w);
+	} else {
+		zlist_table(info, count);
+	}
+	free(info);
+	return 0;
+}
+
 static int zone_mem(int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
@@ -165,6 +362,7 @@ static int zone_mem(int argc, char **argv)
 int cmd_zone(int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
+		{ "list", zone_list },
 		{ "mem", zone_mem },
 		{ "reset", zone_reset },
 		{ "del", zone_del },

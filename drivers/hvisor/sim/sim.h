@@ -10,6 +10,8 @@
  *                 wakeup interrupt, drains the result ring (FINISH_REQ)
  * sim_transport.c the guest side: a virtio transport (virtio-mmio, version
  *                 2) whose register accesses are trapped accesses
+ * sim_zone.c      hvisor's zone management: start, shutdown, list, the
+ *                 configuration version, the memory zones may use
  * sim_main.c      module glue: hypervisor ops, guest RAM, load and unload
  */
 #ifndef _HVISOR_SIM_H
@@ -17,8 +19,13 @@
 
 #include <linux/types.h>
 
+struct dentry;
+struct hvisor_tool_boot_mode;
+struct hvisor_tool_zone_config;
+struct hvisor_tool_zone_info;
 struct hvisor_virtio_bridge;
 struct hvisor_vhost_hv_dev;
+struct hvisor_vhost_ram;
 
 #define SIM_PR_PREFIX "hvisor_vhost_sim: "
 
@@ -37,6 +44,24 @@ void sim_hv_exit_virtio(void);
 void sim_hv_finish_req(void);
 bool sim_hv_access(u32 zone, u64 addr, u32 size, u64 *value, bool is_write);
 void sim_hv_count_guest_irq(bool delivered);
+
+struct dentry *sim_hv_debugfs(void);
+
+/* sim_zone.c: hvisor's zone management. */
+int sim_zone_init(void);
+void sim_zone_exit(void);
+bool sim_zone_running(u32 zone_id);
+int sim_zone_config_check(u64 *magic);
+int sim_zone_start(const struct hvisor_tool_zone_config *cfg);
+int sim_zone_shutdown(u32 zone_id);
+int sim_zone_list(struct hvisor_tool_zone_info *zones, u32 cnt);
+int sim_zone_boot_mode(const struct hvisor_tool_boot_mode *mode);
+int sim_zone_ecam_base(u64 *base);
+int sim_zone_deassert_irq(u32 zone_id, u32 irq);
+int sim_zone_mem_check(u64 pa, u64 size);
+
+/* sim_main.c */
+int sim_ram_ranges(struct hvisor_vhost_ram *ram, unsigned int max);
 
 /* sim_transport.c: the guest side. */
 int sim_transport_init(void);

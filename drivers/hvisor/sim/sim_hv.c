@@ -704,6 +704,17 @@ static int sim_hv_stats_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(sim_hv_stats);
 
 /**
+ * sim_hv_debugfs() - the simulator's debugfs directory
+ *
+ * Return: the directory (an error pointer when debugfs is missing; the
+ * debugfs functions take that as is).
+ */
+struct dentry *sim_hv_debugfs(void)
+{
+	return sim.debugfs;
+}
+
+/**
  * sim_hv_init() - module load: parameters, wakeup delivery, debugfs
  *
  * Return: 0 or -EINVAL for a bad "wakeup" parameter.

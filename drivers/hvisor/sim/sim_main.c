@@ -8,7 +8,8 @@
  *   hvisorctl dev add ...       (Linux's virtio drivers bind to the device)
  *
  * Zone 1's RAM is every System RAM range of this kernel, guest-physical ==
- * physical, reached through the direct map.
+ * physical, reached through the direct map; so is the RAM of every zone
+ * started through /dev/hvisor (sim_zone.c).
  */
 
 #define pr_fmt(fmt) "hvisor_vhost_sim: " fmt
@@ -17,7 +18,9 @@
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/minmax.h>
 #include <linux/slab.h>
+#include <hvisor/hvisor_tool.h>
 #include <hvisor/vhost_hv.h>
 #include <hvisor/virtio_bridge.h>
 
@@ -58,6 +61,7 @@ static void sim_finish_req(struct hvisor_vhost_hv *hv)
 	sim_hv_finish_req();
 }
 
+/* A device of a zone that does not run reaches its guest when it starts. */
 static int sim_device_added(struct hvisor_vhost_hv *hv,
 			    const struct hvisor_vhost_hv_dev *dev)
 {
@@ -71,12 +75,71 @@ static void sim_device_removing(struct hvisor_vhost_hv *hv,
 	sim_transport_remove(dev, force);
 }
 
+static int sim_config_check(struct hvisor_vhost_hv *hv, u64 *magic)
+{
+	return sim_zone_config_check(magic);
+}
+
+static int sim_zone_start_op(struct hvisor_vhost_hv *hv,
+			     const struct hvisor_tool_zone_config *cfg)
+{
+	return sim_zone_start(cfg);
+}
+
+static int sim_zone_shutdown_op(struct hvisor_vhost_hv *hv, u32 zone_id)
+{
+	return sim_zone_shutdown(zone_id);
+}
+
+static int sim_zone_list_op(struct hvisor_vhost_hv *hv,
+			    struct hvisor_tool_zone_info *zones, u32 cnt)
+{
+	return sim_zone_list(zones, cnt);
+}
+
+static int sim_set_boot_mode(struct hvisor_vhost_hv *hv,
+			     const struct hvisor_tool_boot_mode *mode)
+{
+	return sim_zone_boot_mode(mode);
+}
+
+static int sim_get_ecam_base(struct hvisor_vhost_hv *hv, u64 *base)
+{
+	return sim_zone_ecam_base(base);
+}
+
+static int sim_deassert_irq(struct hvisor_vhost_hv *hv, u32 zone_id, u32 irq)
+{
+	return sim_zone_deassert_irq(zone_id, irq);
+}
+
+static int sim_zone_mem_check_op(struct hvisor_vhost_hv *hv, u64 pa, u64 size)
+{
+	return sim_zone_mem_check(pa, size);
+}
+
+/* Every started zone's guest is root's own drivers: all of root's RAM. */
+static int sim_zone_ram(struct hvisor_vhost_hv *hv, u32 zone_id,
+			struct hvisor_vhost_ram *ram, unsigned int max)
+{
+	return sim_ram_ranges(ram, max);
+}
+
 static const struct hvisor_vhost_hv_ops sim_ops = {
 	.init_virtio = sim_init_virtio,
 	.exit_virtio = sim_exit_virtio,
 	.finish_req = sim_finish_req,
 	.device_added = sim_device_added,
 	.device_removing = sim_device_removing,
+	.config_check = sim_config_check,
+	.zone_start = sim_zone_start_op,
+	.zone_shutdown = sim_zone_shutdown_op,
+	.zone_list = sim_zone_list_op,
+	.set_boot_mode = sim_set_boot_mode,
+	.get_ecam_base = sim_get_ecam_base,
+	.deassert_irq = sim_deassert_irq,
+	.zone_mem_check = sim_zone_mem_check_op,
+	.zone_ram = sim_zone_ram,
 };
 
 static struct hvisor_vhost_hv sim_hv = {
@@ -109,41 +172,65 @@ static int sim_ram_collect(struct resource *res, void *arg)
 	return 0;
 }
 
-/*
- * Give zone 1 every System RAM range, guest-physical == physical, at its
- * direct-map address. walk_system_ram_range() is not exported to modules;
- * this is the same walk.
+/**
+ * sim_ram_ranges() - the guest RAM of a simulated zone: root's own
+ * @ram: where to put the ranges
+ * @max: room in @ram
+ *
+ * Every System RAM range, guest-physical == physical, at its direct-map
+ * address. walk_system_ram_range() is not exported to modules; this is
+ * the same walk.
+ *
+ * Return: ranges filled in (> 0), or a negative errno.
  */
-static int sim_add_ram(void)
+int sim_ram_ranges(struct hvisor_vhost_ram *ram, unsigned int max)
 {
-	struct sim_ram *ram;
+	struct sim_ram *sr;
 	unsigned int i;
-	int ret = 0;
+	int n;
 
-	ram = kzalloc(sizeof(*ram), GFP_KERNEL);
-	if (!ram)
+	sr = kzalloc(sizeof(*sr), GFP_KERNEL);
+	if (!sr)
 		return -ENOMEM;
 	walk_iomem_res_desc(IORES_DESC_NONE,
 			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, U64_MAX,
-			    ram, sim_ram_collect);
-	if (ram->dropped)
-		pr_warn("%u System RAM ranges beyond the first %u are not guest RAM\n",
-			ram->dropped, SIM_MAX_RAM_RANGES);
-	for (i = 0; i < ram->nr && !ret; i++) {
-		u64 size = ram->end[i] - ram->start[i] + 1;
+			    sr, sim_ram_collect);
+	if (sr->dropped || sr->nr > max)
+		pr_warn_once("System RAM ranges beyond the first %u are not guest RAM\n",
+			     min_t(unsigned int, SIM_MAX_RAM_RANGES, max));
+	n = min(sr->nr, max);
+	for (i = 0; i < n; i++)
+		ram[i] = (struct hvisor_vhost_ram) {
+			.gpa = sr->start[i],
+			.kva = phys_to_virt(sr->start[i]),
+			.size = sr->end[i] - sr->start[i] + 1,
+		};
+	kfree(sr);
+	return n ? n : -ENOMEM;
+}
 
-		ret = hvisor_vhost_zone_add_ram(SIM_ZONE, ram->start[i],
-						phys_to_virt(ram->start[i]),
-						size);
+/* Give zone 1 every System RAM range (sim_ram_ranges()). */
+static int sim_add_ram(void)
+{
+	struct hvisor_vhost_ram *ram;
+	int i, n, ret = 0;
+
+	ram = kcalloc(SIM_MAX_RAM_RANGES, sizeof(*ram), GFP_KERNEL);
+	if (!ram)
+		return -ENOMEM;
+	n = sim_ram_ranges(ram, SIM_MAX_RAM_RANGES);
+	if (n < 0)
+		ret = n;
+	for (i = 0; i < n && !ret; i++) {
+		ret = hvisor_vhost_zone_add_ram(SIM_ZONE, ram[i].gpa,
+						ram[i].kva, ram[i].size);
 		if (ret)
 			pr_err("zone %u: adding RAM 0x%llx+0x%llx: %d\n",
-			       SIM_ZONE, ram->start[i], size, ret);
+			       SIM_ZONE, ram[i].gpa, ram[i].size, ret);
 	}
-	if (!ret && !ram->nr)
-		ret = -ENOMEM;
 	if (!ret)
-		pr_info("zone %u: %u RAM ranges, guest-physical == physical\n",
-			SIM_ZONE, ram->nr);
+		pr_info("zone %u: %d RAM ranges, guest-physical == physical\n",
+			SIM_ZONE, n);
 	kfree(ram);
 	return ret;
 }
@@ -161,9 +248,12 @@ static int __init sim_init(void)
 	ret = sim_hv_init();
 	if (ret)
 		return ret;
-	ret = sim_transport_init();
+	ret = sim_zone_init();
 	if (ret)
 		goto err_hv;
+	ret = sim_transport_init();
+	if (ret)
+		goto err_zone;
 	ret = hvisor_vhost_attach(&sim_hv);
 	if (ret) {
 		pr_err("cannot attach to hvisor_vhost (load it with hypervisor=sim): %d\n",
@@ -180,16 +270,23 @@ err_detach:
 	hvisor_vhost_detach(&sim_hv);
 err_transport:
 	sim_transport_exit();
+err_zone:
+	sim_zone_exit();
 err_hv:
 	sim_hv_exit();
 	return ret;
 }
 
-/* The core removes every device (unplugging its guest side) first. */
+/*
+ * The core removes every device (unplugging its guest side) and forgets
+ * every zone first; nothing maps or loads into the zones' memory any more
+ * (each of those holds a reference on this module).
+ */
 static void __exit sim_exit(void)
 {
 	hvisor_vhost_detach(&sim_hv);
 	sim_transport_exit();
+	sim_zone_exit();
 	sim_hv_exit();
 }
 

@@ -680,9 +680,9 @@ static int sim_plug(const struct hvisor_vhost_hv_dev *dev)
 	struct sim_dev *sd;
 	int ret;
 
-	if (dev->zone_id != SIM_ZONE) {
-		pr_info("device %u is in zone %u: the simulated guest is zone %u, not plugging it\n",
-			dev->id, dev->zone_id, SIM_ZONE);
+	if (!sim_zone_running(dev->zone_id)) {
+		pr_info("device %u: zone %u does not run, its guest finds the device when it starts\n",
+			dev->id, dev->zone_id);
 		return 0;
 	}
 	sd = kzalloc(sizeof(*sd), GFP_KERNEL);

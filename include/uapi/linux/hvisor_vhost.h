@@ -230,7 +230,8 @@ struct hvisor_vhost_dev_del {
  * @notifies: QueueNotify writes
  * @interrupts: interrupts raised
  * @in_flight: requests taken from the ring and not completed yet
- * @reserved: zero
+ * @zone_name: name of the zone from its ZONE_START on /dev/hvisor,
+ *	NUL-terminated; empty when the zone was not started that way
  */
 struct hvisor_vhost_dev_info {
 	__u32 id;
@@ -252,7 +253,7 @@ struct hvisor_vhost_dev_info {
 	__u64 notifies;
 	__u64 interrupts;
 	__u64 in_flight;
-	__u64 reserved[4];
+	char zone_name[32];
 };
 
 /**
@@ -295,6 +296,53 @@ struct hvisor_vhost_console_log {
 	__u64 reserved[4];
 };
 
+/* struct hvisor_vhost_zone_info.flags */
+#define HVISOR_VHOST_ZONE_F_CONFIG	0x1U /* started once through /dev/hvisor */
+#define HVISOR_VHOST_ZONE_F_RUNNING	0x2U /* ... and not shut down since */
+
+/**
+ * struct hvisor_vhost_zone_info - one zone in HVISOR_VHOST_ZONE_LIST
+ * @zone_id: zone id
+ * @flags: HVISOR_VHOST_ZONE_F_*
+ * @cpus: its CPUs, one bit each, from its configuration (0 without
+ *	HVISOR_VHOST_ZONE_F_CONFIG)
+ * @name: its name from its configuration, NUL-terminated; empty without
+ *	HVISOR_VHOST_ZONE_F_CONFIG
+ * @nr_devices: devices served to it
+ * @nr_ram: pieces of guest RAM the devices reach
+ * @ram_bytes: their total size
+ * @nr_config_ram: RAM regions of its configuration
+ * @reserved0: zero
+ * @reserved: zero
+ */
+struct hvisor_vhost_zone_info {
+	__u32 zone_id;
+	__u32 flags;
+	__u64 cpus;
+	char name[32];
+	__u32 nr_devices;
+	__u32 nr_ram;
+	__u64 ram_bytes;
+	__u32 nr_config_ram;
+	__u32 reserved0;
+	__u64 reserved[3];
+};
+
+/**
+ * struct hvisor_vhost_zone_list - HVISOR_VHOST_ZONE_LIST
+ * @count: in: room in @entries; out: number of zones (may exceed room:
+ *	call again with a larger array)
+ * @flags: zero
+ * @entries: user pointer to an array of struct hvisor_vhost_zone_info
+ * @reserved: zero
+ */
+struct hvisor_vhost_zone_list {
+	__u32 count;
+	__u32 flags;
+	__u64 entries;
+	__u64 reserved[2];
+};
+
 /*
  * The ioctls, each with the capabilities it needs. They are checked
  * against the task making the call (not the one that opened the node),
@@ -315,6 +363,9 @@ struct hvisor_vhost_console_log {
 /* CAP_SYS_ADMIN. */
 #define HVISOR_VHOST_ZONE_DEL \
 	_IOW(HVISOR_VHOST_IOC_MAGIC, 0x12, struct hvisor_vhost_zone)
+/* Read-only: no capability beyond access to the node. */
+#define HVISOR_VHOST_ZONE_LIST \
+	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x13, struct hvisor_vhost_zone_list)
 /* CAP_SYS_ADMIN; a net device also CAP_NET_ADMIN (a root interface). */
 #define HVISOR_VHOST_DEV_ADD \
 	_IOWR(HVISOR_VHOST_IOC_MAGIC, 0x20, struct hvisor_vhost_dev_config)

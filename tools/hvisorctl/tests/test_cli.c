@@ -132,6 +132,7 @@ static void test_help(void)
 	check_help("dev", "del", "--help", NULL, NULL);
 	check_help("dev", "list", "--help", NULL, NULL);
 	check_help("zone", "--help", NULL, NULL, NULL);
+	check_help("zone", "list", "--help", NULL, NULL);
 	check_help("zone", "mem", "--help", NULL, NULL);
 	check_help("zone", "mem", "add", "--help", NULL);
 	check_help("zone", "reset", "--help", NULL, NULL);
@@ -164,6 +165,9 @@ static void test_help(void)
 	r = run("status", "extra", NULL);
 	CHECK_U64(r->status, 2);
 	CHECK_HAS(r->err, "unexpected argument 'extra'");
+	r = run("zone", "list", "1", NULL);
+	CHECK_U64(r->status, 2);
+	CHECK_HAS(r->err, "unexpected argument '1'");
 }
 
 /* No module: clear hint, and the device is only opened when needed. */
@@ -171,6 +175,7 @@ static void test_no_module(void)
 {
 	static const char *const cmds[][8] = {
 		{ "status" }, { "dev", "list" }, { "dev", "del", "3" },
+		{ "zone", "list" }, { "zone", "list", "--json" },
 		{ "zone", "reset", "1" }, { "zone", "del", "1" },
 		{ "dev", "add", "net" }, { "dev", "add", "console" },
 		{ "dev", "add", "blk", "disk.img" },
