@@ -271,6 +271,11 @@ boot_guest() {
 	: >"$LOGS/results.log"
 	: >"$LOGS/dmesg.log"
 	say "selftests: booting $KERNEL ($RELEASE) with ${#SCRIPTS[@]} test(s), limit ${limit}s, logs in $LOGS"
+	# watchdog_thresh=60: a soft lockup is reported after 120 s instead
+	# of 20. Under TCG on a loaded host a vCPU thread can be off the CPU
+	# for longer than 20 s (seen: the debug kernel's boot-time tracefs
+	# work "locked up" at load 12 on 2 cores, before any of our code
+	# ran); a real lockup, a loop that never yields, still trips it.
 	# no5lvl: 6.1's identify_cpu() clears the boot CPU's feature bits,
 	# LA57 included, with interrupts enabled; a timer interrupt in that
 	# window makes KASAN judge every 5-level direct-map address "wild"
@@ -278,7 +283,7 @@ boot_guest() {
 	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
 		-nodefaults -no-user-config -display none -monitor none -no-reboot \
 		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
-		-append "console=ttyS0 no5lvl panic=-1 oops=panic loglevel=7 mitigations=off rdinit=/init" \
+		-append "console=ttyS0 no5lvl watchdog_thresh=60 panic=-1 oops=panic loglevel=7 mitigations=off rdinit=/init" \
 		-serial "file:$LOGS/console.log" -serial "file:$LOGS/results.log" \
 		-serial "file:$LOGS/dmesg.log" </dev/null >"$LOGS/qemu.log" 2>&1 &
 	QEMU_PID=$!
