@@ -104,7 +104,8 @@ resolve_tests() {
 build_modules() {
 	local dir=$HVV_BUILD/mod-$KERNEL
 	copy_tree "$dir"
-	logged "$LOGS/build-modules.log" make -C "$KDIR" M="$dir" -j"$HVV_JOBS" modules ||
+	logged "$LOGS/build-modules.log" make -C "$KDIR" M="$dir" -j"$HVV_JOBS" \
+		HVV_SELFTEST_MODULES=1 modules ||
 		return 1
 	MODDIR=$dir/drivers/hvisor
 }
