@@ -75,6 +75,8 @@ struct hvisor_core_stats {
  *	trylock and interrupts disabled from any context (see
  *	hvisor_core_poll())
  * @wq: high-priority workqueue for the poll work and deferred resets
+ * @rm_wq: device removals nobody waits for; apart from @wq because they
+ *	flush resets queued there (and may wait long for a backing)
  * @poll_work: continues a burst that exceeded the interrupt budget
  * @safety_timer: periodic re-check of the request ring and of
  *	@irq_pending
@@ -92,6 +94,7 @@ static struct hvisor_core {
 	struct hvisor_bridge bridge;
 	spinlock_t consume_lock;	/* request ring consumers */
 	struct workqueue_struct *wq;
+	struct workqueue_struct *rm_wq;
 	struct work_struct poll_work;
 	struct timer_list safety_timer;
 	struct list_head irq_pending;
@@ -107,6 +110,11 @@ struct hvisor_vhost_hv *hvisor_core_hv(void)
 struct workqueue_struct *hvisor_core_wq(void)
 {
 	return core.wq;
+}
+
+struct workqueue_struct *hvisor_core_rm_wq(void)
+{
+	return core.rm_wq;
 }
 
 static bool hvisor_core_req_valid(const struct hvisor_device_req *req)
@@ -614,10 +622,19 @@ int hvisor_core_init(void)
 	INIT_LIST_HEAD(&core.irq_pending);
 	core.wq = alloc_workqueue("hvisor_vhost", WQ_HIGHPRI | WQ_MEM_RECLAIM,
 				  0);
-	return core.wq ? 0 : -ENOMEM;
+	if (!core.wq)
+		return -ENOMEM;
+	core.rm_wq = alloc_workqueue("hvisor_vhost_rm", WQ_UNBOUND, 0);
+	if (!core.rm_wq) {
+		destroy_workqueue(core.wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
+/* After every device is freed; waits for the removal works to return. */
 void hvisor_core_exit(void)
 {
+	destroy_workqueue(core.rm_wq);
 	destroy_workqueue(core.wq);
 }

@@ -63,6 +63,8 @@ void hvisor_core_inject_cancel(struct hvisor_vdev *vdev);
 void hvisor_core_answer(u32 cpu, u64 value, u64 size);
 /* Workqueue for deferred device work (resets). */
 struct workqueue_struct *hvisor_core_wq(void);
+/* Workqueue for device removals nobody waits for (registry.c). */
+struct workqueue_struct *hvisor_core_rm_wq(void);
 
 /*
  * Control plane. hvisor_ctl_mutex serialises every change of the control

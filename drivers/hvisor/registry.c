@@ -612,7 +612,7 @@ int hvisor_registry_dev_del(u32 id, u32 flags)
 	if (force && vdev->ops->abort)
 		vdev->ops->abort(vdev);
 	if (ret && force)
-		queue_work(hvisor_core_wq(), &vdev->remove_work);
+		queue_work(hvisor_core_rm_wq(), &vdev->remove_work);
 	else if (ret)
 		hvisor_registry_teardown(vdev, false);
 	hvisor_registry_put(vdev);
@@ -804,7 +804,7 @@ void hvisor_registry_remove_all(void)
 		if (vdev->removing)
 			continue;
 		vdev->removing = true;
-		queue_work(hvisor_core_wq(), &vdev->remove_work);
+		queue_work(hvisor_core_rm_wq(), &vdev->remove_work);
 	}
 	mutex_unlock(&hvisor_ctl_mutex);
 	wait_var_event(&hvisor_nr_alive, !atomic_read(&hvisor_nr_alive));
