@@ -537,7 +537,9 @@ static bool hvisor_vq_avail_moved(const struct hvisor_vq *vq)
  * chains made available before the driver could see that.
  *
  * Only new chains count: chains seen and given back with hvisor_vq_unpop()
- * do not, since the caller found them wanting and waits for more.
+ * do not, since the caller found them wanting and waits for more. So the
+ * caller calls this once hvisor_vq_pop() returned 0, or after giving
+ * chains back; chains it merely left in the ring are not reported.
  *
  * Context: any; the queue's consumer.
  * Return: true when the guest made chains available since we last read

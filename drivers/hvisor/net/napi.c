@@ -10,7 +10,9 @@
  * list and schedules the same NAPI; the poll takes guest rx buffers for
  * up to HVNET_WEIGHT packets (several buffers each with MRG_RXBUF), copies
  * the header and the data, and publishes the buffers of one packet with
- * one used index update.
+ * one used index update. Buffers too few for the next packet are given
+ * back and not tried again until the guest posts more (rx_short): the
+ * poll waits for the guest's kick instead of spinning on them.
  *
  * A pair that used its budget in either direction is polled again later,
  * so one busy queue shares the CPU with the rest of the softirq work.
