@@ -7,6 +7,9 @@
 #   ttyS0  console: kernel messages and test output
 #   ttyS1  results: "HVV-RESULT name PASS|FAIL|SKIP", then "HVV-DONE"
 #   ttyS2  the whole kernel log (dmesg) and kmemleak's report at the end
+# On arm64 (one PL011, ttyAMA0, as the console) /hvv/env names two
+# virtio-serial ports instead (HVV_RES_PORT, HVV_LOG_PORT): their
+# /dev/vportNpM nodes take the place of ttyS1 and ttyS2.
 # Then it reboots, which ends QEMU (-no-reboot).
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /run /mnt /sbin /usr/bin /usr/sbin
@@ -29,6 +32,26 @@ export PATH=/hvv/bin:/bin:/sbin:/usr/bin:/usr/sbin
 export HVV_MODDIR=/hvv/modules
 RES=/dev/ttyS1
 LOG=/dev/ttyS2
+
+# find_port NAME: the /dev node of the virtio-serial port called NAME.
+# The device announces its ports after the driver probed it, so wait.
+find_port() {
+	local n=100 p
+	while [ $n -gt 0 ]; do
+		for p in /sys/class/virtio-ports/*; do
+			[ "$(cat "$p/name" 2>/dev/null)" = "$1" ] || continue
+			[ -c "/dev/${p##*/}" ] && { echo "/dev/${p##*/}"; return 0; }
+		done
+		n=$((n - 1))
+		sleep 0.1
+	done
+	echo "init: no virtio-serial port $1" >&2
+	return 1
+}
+[ -z "${HVV_RES_PORT:-}" ] || RES=$(find_port "$HVV_RES_PORT") || RES=/dev/console
+[ -z "${HVV_LOG_PORT:-}" ] || LOG=$(find_port "$HVV_LOG_PORT") || LOG=/dev/console
+# Where the kernel log goes (selftests/kunit/load-kunit.sh writes there).
+export HVV_LOG_DEV=$LOG
 
 report() { echo "$*" >"$RES"; echo "$*"; }
 

@@ -3,13 +3,17 @@
 #
 # Run selftests in a QEMU guest (TCG; KVM hangs guests on these machines).
 #
-#   selftests/run.sh [--kernel stock|stock612|debug] [-v] [TEST...]
+#   selftests/run.sh [--kernel stock|stock612|debug|arm64] [-v] [TEST...]
 #
 #   stock     Debian's linux-image-amd64 (6.1), modules built against
 #             Debian's 6.1 headers          (default)
 #   stock612  Debian's 6.12 image and headers
 #   debug     the cached test kernel (KASAN, lockdep, kmemleak); a kmemleak
 #             scan runs after the tests
+#   arm64     the cached arm64 test kernel (lockdep, atomic-sleep checks)
+#             under qemu-system-aarch64 -M virt (GICv3); modules,
+#             hvisorctl and progs cross-built, Debian's arm64 busybox and
+#             programs (tools/testing/arm64-userland.sh)
 #   TEST      a name or number in selftests/tests/ (01-load, 01, load) or
 #             the path of a script; default: every selftests/tests/*.sh
 #   -v        stream the guest console while it runs
@@ -58,27 +62,34 @@ parse_args() {
 		esac
 		shift
 	done
-	case $KERNEL in stock | stock612 | debug) ;; *) die "unknown kernel $KERNEL" ;; esac
+	case $KERNEL in stock | stock612 | debug | arm64) ;; *) die "unknown kernel $KERNEL" ;; esac
 	NAME=${NAME:-selftests-$KERNEL}
 	TAG="${NAME%%-*}[$KERNEL]"
 	WORK=$HVV_BUILD/$NAME
 	LOGS=$HVV_BUILD/logs/$NAME
 }
 
-# KDIR, IMAGE, RELEASE, MODROOT (stock modules, empty for debug), SLOW.
+# KDIR, IMAGE, RELEASE, MODROOT (stock modules, empty for the test
+# kernels), SLOW; ARCH, KMAKE (cross-build arguments), CC, USERLAND
+# (arm64: Debian's arm64 busybox and programs, unpacked).
 pick_kernel() {
+	ARCH=x86_64 KMAKE=() CC=gcc USERLAND=""
 	case $KERNEL in
 	stock) KDIR=$(hdr_61) ;;
 	stock612) KDIR=$(hdr_612) ;;
 	debug) KDIR=$(test_kernel_dir) ;;
+	arm64) KDIR=$(arm64_test_dir) ARCH=arm64 CC=aarch64-linux-gnu-gcc
+		KMAKE=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+		"$HVV_ROOT/tools/testing/arm64-userland.sh" || die "no arm64 userland"
+		USERLAND=$(arm64_userland_dir)/root ;;
 	esac
 	[ -n "$KDIR" ] && [ -d "$KDIR" ] || die "no kernel tree for $KERNEL (tools/testing/deps.sh, tools/testing/kernels.sh)"
 	RELEASE=$(kdir_release "$KDIR")
-	if [ "$KERNEL" = debug ]; then
-		IMAGE=$KDIR/arch/x86/boot/bzImage MODROOT="" SLOW=3 KMEMLEAK=1
-	else
-		IMAGE=/boot/vmlinuz-$RELEASE MODROOT=/lib/modules/$RELEASE SLOW=1 KMEMLEAK=0
-	fi
+	case $KERNEL in
+	debug) IMAGE=$KDIR/arch/x86/boot/bzImage MODROOT="" SLOW=3 KMEMLEAK=1 ;;
+	arm64) IMAGE=$KDIR/arch/arm64/boot/Image MODROOT="" SLOW=3 KMEMLEAK=0 ;;
+	*) IMAGE=/boot/vmlinuz-$RELEASE MODROOT=/lib/modules/$RELEASE SLOW=1 KMEMLEAK=0 ;;
+	esac
 	[ "$NO_KMEMLEAK" = 0 ] || KMEMLEAK=0
 	[ -r "$IMAGE" ] || die "kernel image $IMAGE missing"
 }
@@ -104,7 +115,8 @@ resolve_tests() {
 build_modules() {
 	local dir=$HVV_BUILD/mod-$KERNEL
 	copy_tree "$dir"
-	logged "$LOGS/build-modules.log" make -C "$KDIR" M="$dir" -j"$HVV_JOBS" modules ||
+	logged "$LOGS/build-modules.log" make -C "$KDIR" M="$dir" "${KMAKE[@]}" \
+		-j"$HVV_JOBS" modules ||
 		return 1
 	MODDIR=$dir/drivers/hvisor
 }
@@ -112,11 +124,12 @@ build_modules() {
 # hvisorctl and selftests/progs/*.c (static, so they need no libraries).
 build_tools() {
 	local dir=$HVV_BUILD/tools src out
+	[ "$ARCH" = x86_64 ] || dir=$HVV_BUILD/tools-$ARCH
 	copy_tree "$dir"
 	HVISORCTL=""
 	if [ -f "$dir/tools/hvisorctl/Makefile" ]; then
 		logged "$LOGS/build-hvisorctl.log" make -C "$dir/tools/hvisorctl" \
-			LDFLAGS=-static hvisorctl || return 1
+			CC="$CC" LDFLAGS=-static hvisorctl || return 1
 		HVISORCTL=$dir/tools/hvisorctl/hvisorctl
 	else
 		say "selftests: tools/hvisorctl/Makefile missing, no hvisorctl in the guest"
@@ -125,7 +138,7 @@ build_tools() {
 	for src in "$SELFTESTS"/progs/*.c; do
 		[ -f "$src" ] || continue
 		out=$dir/progs/$(basename "$src" .c)
-		logged "$LOGS/build-progs.log" gcc -static -O2 -Wall -Wextra -Werror \
+		logged "$LOGS/build-progs.log" "$CC" -static -O2 -Wall -Wextra -Werror \
 			-I"$HVV_ROOT/include/uapi" -o "$out" "$src" || return 1
 	done
 	PROGS=$dir/progs
@@ -134,12 +147,55 @@ build_tools() {
 # Copy a binary and the shared libraries ldd finds, at their own paths.
 stage_bin() {
 	local bin=$1 lib
+	if [ -n "$USERLAND" ]; then stage_bin_cross "$bin"; return; fi
 	cp -L "$bin" "$STAGE/hvv/bin/"
 	for lib in $(ldd "$bin" 2>/dev/null | grep -oE '/[^ ]+' || true); do
 		[ -e "$STAGE$lib" ] && continue
 		mkdir -p "$STAGE$(dirname "$lib")"
 		cp -L "$lib" "$STAGE$lib"
 	done
+}
+
+# The same for a binary of the unpacked arm64 userland (ldd cannot run
+# it): its interpreter and DT_NEEDED libraries, recursively, looked up in
+# the userland's library directories.
+cross_needed() {
+	aarch64-linux-gnu-readelf -d "$1" 2>/dev/null |
+		sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
+}
+stage_bin_cross() {
+	local bin=$1 todo more lib d found interp
+	cp -L "$bin" "$STAGE/hvv/bin/"
+	interp=$(aarch64-linux-gnu-readelf -l "$bin" 2>/dev/null |
+		sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
+	[ -z "$interp" ] && return 0
+	mkdir -p "$STAGE$(dirname "$interp")"
+	cp -L "$USERLAND$interp" "$STAGE$interp" || die "no $interp in $USERLAND"
+	mapfile -t todo < <(cross_needed "$bin")
+	while [ ${#todo[@]} -gt 0 ]; do
+		lib=${todo[0]}
+		todo=("${todo[@]:1}")
+		[ -e "$STAGE/lib/aarch64-linux-gnu/$lib" ] && continue
+		found=""
+		for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu; do
+			[ -e "$USERLAND/$d/$lib" ] && { found=$USERLAND/$d/$lib; break; }
+		done
+		[ -n "$found" ] || die "$(basename "$bin") needs $lib: not in $USERLAND"
+		mkdir -p "$STAGE/lib/aarch64-linux-gnu"
+		cp -L "$found" "$STAGE/lib/aarch64-linux-gnu/$lib"
+		mapfile -t more < <(cross_needed "$found")
+		todo+=("${more[@]}")
+	done
+}
+
+# Where a program the tests ask for is: the host's, or the arm64 one.
+find_program() {
+	local p=$1 d
+	if [ -z "$USERLAND" ]; then command -v "$p"; return; fi
+	for d in usr/sbin usr/bin sbin bin; do
+		[ -e "$USERLAND/$d/$p" ] && { echo "$USERLAND/$d/$p"; return 0; }
+	done
+	return 1
 }
 
 # The stock modules and their dependencies in load order, per kmod.
@@ -191,7 +247,7 @@ stage_initramfs() {
 	STAGE=$WORK/stage
 	rm -rf "$STAGE"
 	mkdir -p "$STAGE"/{bin,hvv/bin,hvv/tests,hvv/modules}
-	cp /bin/busybox "$STAGE/bin/busybox"
+	cp "$USERLAND/bin/busybox" "$STAGE/bin/busybox" # the host's on x86_64
 	cp "$SELFTESTS/init.sh" "$STAGE/init"
 	cp "$SELFTESTS/lib.sh" "$STAGE/hvv/lib.sh"
 	chmod 755 "$STAGE/init"
@@ -199,8 +255,8 @@ stage_initramfs() {
 	[ -z "$HVISORCTL" ] || stage_bin "$HVISORCTL"
 	for p in "$PROGS"/*; do [ -f "$p" ] && cp "$p" "$STAGE/hvv/bin/"; done
 	for p in $(needed_programs); do
-		command -v "$p" >/dev/null || die "program $p (HVV-NEEDS) not installed"
-		stage_bin "$(command -v "$p")"
+		find_program "$p" >/dev/null || die "program $p (HVV-NEEDS) not installed for $ARCH"
+		stage_bin "$(find_program "$p")"
 	done
 	stage_stock_modules
 	stage_extra_modules
@@ -212,6 +268,10 @@ stage_initramfs() {
 	done
 	printf 'HVV_KERNEL=%s\nHVV_SLOW=%s\nHVV_KMEMLEAK=%s\nHVV_BENCH_RUNTIME=%s\n' \
 		"$KERNEL" "$SLOW" "$KMEMLEAK" "${HVV_BENCH_RUNTIME:-10}" >"$STAGE/hvv/env"
+	# arm64 virt has one UART: results and the kernel log go to QEMU
+	# virtio-serial ports (see qemu_arm64), found by name in the guest.
+	[ "$ARCH" = x86_64 ] ||
+		printf 'HVV_RES_PORT=hvv.results\nHVV_LOG_PORT=hvv.log\n' >>"$STAGE/hvv/env"
 	(cd "$STAGE" && find . | cpio -o -H newc --quiet) >"$WORK/initramfs.cpio"
 }
 
@@ -264,6 +324,39 @@ watch_guest() {
 	QEMU_PID=""
 }
 
+# no5lvl: 6.1's identify_cpu() clears the boot CPU's feature bits,
+# LA57 included, with interrupts enabled; a timer interrupt in that
+# window makes KASAN judge every 5-level direct-map address "wild"
+# (seen once in CI). Four-level paging closes the window.
+qemu_x86_64() {
+	exec qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
+		-nodefaults -no-user-config -display none -monitor none -no-reboot \
+		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
+		-append "console=ttyS0 no5lvl panic=-1 oops=panic loglevel=7 mitigations=off rdinit=/init" \
+		-serial "file:$LOGS/console.log" -serial "file:$LOGS/results.log" \
+		-serial "file:$LOGS/dmesg.log"
+}
+
+# The virt board: GICv3, the PL011 as the console, and a virtio-serial
+# device (virtio-mmio) with two named ports for the results and the
+# kernel log: the guest's ports are /dev/vportNpM, not hvc, so the
+# simulated guest's console is still /dev/hvc0. -cpu max has the newest
+# memory-model and atomics features (LSE, RCpc); pauth-impdef keeps
+# pointer authentication cheap under TCG. A PSCI reset ends QEMU.
+qemu_arm64() {
+	exec qemu-system-aarch64 -accel tcg -M virt,gic-version=3 \
+		-cpu max,pauth-impdef=on -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
+		-nodefaults -no-user-config -display none -monitor none -no-reboot \
+		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
+		-append "console=ttyAMA0 panic=-1 oops=panic loglevel=7 rdinit=/init" \
+		-serial "file:$LOGS/console.log" \
+		-device virtio-serial-device \
+		-chardev "file,id=hvvres,path=$LOGS/results.log" \
+		-device virtserialport,chardev=hvvres,name=hvv.results \
+		-chardev "file,id=hvvlog,path=$LOGS/dmesg.log" \
+		-device virtserialport,chardev=hvvlog,name=hvv.log
+}
+
 boot_guest() {
 	local limit
 	limit=$(time_limit)
@@ -271,16 +364,7 @@ boot_guest() {
 	: >"$LOGS/results.log"
 	: >"$LOGS/dmesg.log"
 	say "selftests: booting $KERNEL ($RELEASE) with ${#SCRIPTS[@]} test(s), limit ${limit}s, logs in $LOGS"
-	# no5lvl: 6.1's identify_cpu() clears the boot CPU's feature bits,
-	# LA57 included, with interrupts enabled; a timer interrupt in that
-	# window makes KASAN judge every 5-level direct-map address "wild"
-	# (seen once in CI). Four-level paging closes the window.
-	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
-		-nodefaults -no-user-config -display none -monitor none -no-reboot \
-		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
-		-append "console=ttyS0 no5lvl panic=-1 oops=panic loglevel=7 mitigations=off rdinit=/init" \
-		-serial "file:$LOGS/console.log" -serial "file:$LOGS/results.log" \
-		-serial "file:$LOGS/dmesg.log" </dev/null >"$LOGS/qemu.log" 2>&1 &
+	"qemu_$ARCH" </dev/null >"$LOGS/qemu.log" 2>&1 &
 	QEMU_PID=$!
 	if [ "$VERBOSE" = 1 ]; then
 		# The console from the first test on; ends when QEMU does.

@@ -3,7 +3,8 @@
 #
 # Guest side of tools/testing/kunit.sh: load the KUnit test module (its
 # suites run while it loads) and send the KTAP lines it printed to the
-# host on ttyS2 between HVV-KTAP-BEGIN and HVV-KTAP-END.
+# host on the kernel-log port (ttyS2; on arm64 a virtio-serial port,
+# HVV_LOG_DEV) between HVV-KTAP-BEGIN and HVV-KTAP-END.
 # HVV-TIMEOUT: 300
 . /hvv/lib.sh
 
@@ -14,5 +15,5 @@ hvv_insmod hvisor_vhost_kunit
 	echo "HVV-KTAP-BEGIN"
 	hvv_dmesg_new | sed 's/^\[[^]]*\] \{0,1\}//'
 	echo "HVV-KTAP-END"
-} >/dev/ttyS2
+} >"${HVV_LOG_DEV:-/dev/ttyS2}"
 hvv_rmmod hvisor_vhost_kunit

@@ -3,12 +3,15 @@
 #
 # make test: every test, in order:
 #   1. tools/testing/deps.sh      Debian packages (installs them as root)
-#   2. tools/testing/kernels.sh   cached kernel trees (test kernel: ~11 min
-#                                 the first time, then nothing)
+#      tools/testing/arm64-userland.sh   qemu-system-arm, the arm64 libc,
+#                                 Debian's arm64 busybox and programs
+#   2. tools/testing/kernels.sh   cached kernel trees (test kernels: ~11 min
+#                                 and ~N min the first time, then nothing)
 #   3. tools/testing/check-build.sh   W=1/sparse/cross builds, checkpatch
-#   4. tools/testing/kunit.sh     KUnit suites on the test kernel
-#   5. selftests/run.sh --kernel stock|debug|stock612 (debug: a subset,
-#      see DEBUG_TESTS)
+#   4. tools/testing/kunit.sh     KUnit suites on the x86_64 and arm64
+#                                 test kernels
+#   5. selftests/run.sh --kernel stock|debug|stock612|arm64 (debug and
+#      arm64: a subset, see DEBUG_TESTS and ARM64_TESTS)
 # Each check, suite and selftest prints "PASS|FAIL|SKIP name"; the last line
 # is "N passed, N failed" (", N skipped" when some were). Exit status 1 on
 # any failure. The whole output is also in $HVV_BUILD/logs/run-tests.log.
@@ -59,12 +62,16 @@ summary() {
 # error, removal, reset and unload paths of every device type, where a
 # leak or a use-after-free would hide; the stock kernels run everything.
 DEBUG_TESTS="01 10 13 14 15 20 22 30 32"
+# On arm64 (qemu-system-aarch64, TCG: GICv3, the arm64 memory model and
+# barriers) the data path of each device type and its removal.
+ARM64_TESTS="01 10 13 20 22 30 32"
 
 main() {
 	local here=$HVV_ROOT/tools/testing st=$HVV_ROOT/selftests
 	mkdir -p "$(dirname "$LOG")"
 	: >"$LOG"
-	if ! phase deps "$here/deps.sh" || ! phase kernels "$here/kernels.sh" all; then
+	if ! phase deps "$here/deps.sh" || ! phase arm64-userland "$here/arm64-userland.sh" ||
+		! phase kernels "$here/kernels.sh" all; then
 		summary
 		return 1
 	fi
@@ -74,6 +81,8 @@ main() {
 	# shellcheck disable=SC2086 # a list of test numbers
 	phase selftests-debug "$st/run.sh" --kernel debug $DEBUG_TESTS || true
 	phase selftests-stock612 "$st/run.sh" --kernel stock612 || true
+	# shellcheck disable=SC2086 # a list of test numbers
+	phase selftests-arm64 "$st/run.sh" --kernel arm64 $ARM64_TESTS || true
 	summary
 }
 
