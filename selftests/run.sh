@@ -343,12 +343,14 @@ qemu_x86_64() {
 # simulated guest's console is still /dev/hvc0. -cpu max has the newest
 # memory-model and atomics features (LSE, RCpc); pauth-impdef keeps
 # pointer authentication cheap under TCG. A PSCI reset ends QEMU.
+# kunit.enable=1 (as kunit.py passes it): allnoconfig leaves
+# KUNIT_DEFAULT_ENABLED off, and the KUnit module would run nothing.
 qemu_arm64() {
 	exec qemu-system-aarch64 -accel tcg -M virt,gic-version=3 \
 		-cpu max,pauth-impdef=on -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
 		-nodefaults -no-user-config -display none -monitor none -no-reboot \
 		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
-		-append "console=ttyAMA0 panic=-1 oops=panic loglevel=7 rdinit=/init" \
+		-append "console=ttyAMA0 panic=-1 oops=panic loglevel=7 kunit.enable=1 rdinit=/init" \
 		-serial "file:$LOGS/console.log" \
 		-device virtio-serial-device \
 		-chardev "file,id=hvvres,path=$LOGS/results.log" \
