@@ -163,26 +163,44 @@ cross_needed() {
 	aarch64-linux-gnu-readelf -d "$1" 2>/dev/null |
 		sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
 }
+# The file a path of the userland names, its symlinks (which may be
+# absolute: /sbin/ip -> /bin/ip) resolved inside the userland.
+userland_file() {
+	local f=$1 t n=0
+	while [ -L "$f" ]; do
+		t=$(readlink "$f")
+		case $t in
+		/*) f=$USERLAND$t ;;
+		*) f=$(dirname "$f")/$t ;;
+		esac
+		n=$((n + 1))
+		[ "$n" -lt 20 ] || die "symlink loop at $1"
+	done
+	[ -f "$f" ] || return 1
+	echo "$f"
+}
 stage_bin_cross() {
-	local bin=$1 todo more lib d found interp
-	cp -L "$bin" "$STAGE/hvv/bin/"
-	interp=$(aarch64-linux-gnu-readelf -l "$bin" 2>/dev/null |
+	local bin=$1 todo more lib d found interp real
+	real=$(userland_file "$bin") || die "$bin: no such file in $USERLAND"
+	cp "$real" "$STAGE/hvv/bin/$(basename "$bin")"
+	interp=$(aarch64-linux-gnu-readelf -l "$real" 2>/dev/null |
 		sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
 	[ -z "$interp" ] && return 0
 	mkdir -p "$STAGE$(dirname "$interp")"
-	cp -L "$USERLAND$interp" "$STAGE$interp" || die "no $interp in $USERLAND"
-	mapfile -t todo < <(cross_needed "$bin")
+	found=$(userland_file "$USERLAND$interp") || die "no $interp in $USERLAND"
+	cp "$found" "$STAGE$interp"
+	mapfile -t todo < <(cross_needed "$real")
 	while [ ${#todo[@]} -gt 0 ]; do
 		lib=${todo[0]}
 		todo=("${todo[@]:1}")
 		[ -e "$STAGE/lib/aarch64-linux-gnu/$lib" ] && continue
 		found=""
 		for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu; do
-			[ -e "$USERLAND/$d/$lib" ] && { found=$USERLAND/$d/$lib; break; }
+			found=$(userland_file "$USERLAND/$d/$lib") && break
 		done
 		[ -n "$found" ] || die "$(basename "$bin") needs $lib: not in $USERLAND"
 		mkdir -p "$STAGE/lib/aarch64-linux-gnu"
-		cp -L "$found" "$STAGE/lib/aarch64-linux-gnu/$lib"
+		cp "$found" "$STAGE/lib/aarch64-linux-gnu/$lib"
 		mapfile -t more < <(cross_needed "$found")
 		todo+=("${more[@]}")
 	done
@@ -193,7 +211,7 @@ find_program() {
 	local p=$1 d
 	if [ -z "$USERLAND" ]; then command -v "$p"; return; fi
 	for d in usr/sbin usr/bin sbin bin; do
-		[ -e "$USERLAND/$d/$p" ] && { echo "$USERLAND/$d/$p"; return 0; }
+		userland_file "$USERLAND/$d/$p" >/dev/null && { echo "$USERLAND/$d/$p"; return 0; }
 	done
 	return 1
 }
@@ -268,10 +286,9 @@ stage_initramfs() {
 	done
 	printf 'HVV_KERNEL=%s\nHVV_SLOW=%s\nHVV_KMEMLEAK=%s\nHVV_BENCH_RUNTIME=%s\n' \
 		"$KERNEL" "$SLOW" "$KMEMLEAK" "${HVV_BENCH_RUNTIME:-10}" >"$STAGE/hvv/env"
-	# arm64 virt has one UART: results and the kernel log go to QEMU
-	# virtio-serial ports (see qemu_arm64), found by name in the guest.
-	[ "$ARCH" = x86_64 ] ||
-		printf 'HVV_RES_PORT=hvv.results\nHVV_LOG_PORT=hvv.log\n' >>"$STAGE/hvv/env"
+	# arm64 virt has one UART: results and log lines go through the
+	# kernel log to the console (see qemu_arm64).
+	[ "$ARCH" = x86_64 ] || echo HVV_KMSG=1 >>"$STAGE/hvv/env"
 	(cd "$STAGE" && find . | cpio -o -H newc --quiet) >"$WORK/initramfs.cpio"
 }
 
@@ -299,7 +316,7 @@ watch_guest() {
 	local limit=$1 waited=0 done_at="" idle=0 size last=-1 idle_limit
 	idle_limit=${HVV_IDLE_LIMIT:-$((SLOW > 1 ? 600 : 300))}
 	while kill -0 "$QEMU_PID" 2>/dev/null; do
-		if [ -z "$done_at" ] && grep -q HVV-DONE "$LOGS/results.log"; then
+		if [ -z "$done_at" ] && guest_done; then
 			done_at=$waited
 		fi
 		size=$(cat "$LOGS/console.log" "$LOGS/results.log" "$LOGS/dmesg.log" | wc -c)
@@ -337,10 +354,14 @@ qemu_x86_64() {
 		-serial "file:$LOGS/dmesg.log"
 }
 
-# The virt board: GICv3, the PL011 as the console, and a virtio-serial
-# device (virtio-mmio) with two named ports for the results and the
-# kernel log: the guest's ports are /dev/vportNpM, not hvc, so the
-# simulated guest's console is still /dev/hvc0. -cpu max has the newest
+# The virt board: GICv3 and one UART (PL011), the console. It carries
+# the results and the log as kernel log records (/dev/kmsg in the guest,
+# HVV_KMSG): a record is printed whole under the port lock, so test
+# output never splits one, and kmsg_records finds them by their
+# timestamp. loglevel=8: every record reaches the console (x86 gets the
+# whole log from dmesg on ttyS2); printk.devkmsg=on: no rate limit on
+# /dev/kmsg. No QEMU virtio device is added: the guest's only virtio
+# devices are the simulator's, as on x86. -cpu max has the newest
 # memory-model and atomics features (LSE, RCpc); pauth-impdef keeps
 # pointer authentication cheap under TCG. A PSCI reset ends QEMU.
 # kunit.enable=1 (as kunit.py passes it): allnoconfig leaves
@@ -350,13 +371,24 @@ qemu_arm64() {
 		-cpu max,pauth-impdef=on -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
 		-nodefaults -no-user-config -display none -monitor none -no-reboot \
 		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
-		-append "console=ttyAMA0 panic=-1 oops=panic loglevel=7 kunit.enable=1 rdinit=/init" \
-		-serial "file:$LOGS/console.log" \
-		-device virtio-serial-device \
-		-chardev "file,id=hvvres,path=$LOGS/results.log" \
-		-device virtserialport,chardev=hvvres,name=hvv.results \
-		-chardev "file,id=hvvlog,path=$LOGS/dmesg.log" \
-		-device virtserialport,chardev=hvvlog,name=hvv.log
+		-append "console=ttyAMA0 panic=-1 oops=panic loglevel=8 printk.devkmsg=on kunit.enable=1 rdinit=/init" \
+		-serial "file:$LOGS/console.log"
+}
+
+# The text of the kernel log records on the console (arm64): what
+# follows a "[    1.234567] " timestamp, output that preceded the record
+# on the same line dropped.
+kmsg_records() {
+	tr -d '\r' <"$LOGS/console.log" | sed -n 's/^.*\[ *[0-9]*\.[0-9]*\] //p'
+}
+
+# Whether the guest reported HVV-DONE yet.
+guest_done() {
+	if [ "$ARCH" = x86_64 ]; then
+		grep -q HVV-DONE "$LOGS/results.log"
+	else
+		kmsg_records | grep -qx HVV-DONE
+	fi
 }
 
 boot_guest() {
@@ -378,6 +410,10 @@ boot_guest() {
 	if [ -n "$TAIL_PID" ]; then
 		wait "$TAIL_PID" 2>/dev/null || true
 		TAIL_PID=""
+	fi
+	if [ "$ARCH" != x86_64 ]; then
+		kmsg_records | grep '^HVV-' >"$LOGS/results.log" || true
+		kmsg_records >"$LOGS/dmesg.log"
 	fi
 	tr -d '\r' <"$LOGS/results.log" >"$LOGS/results.txt"
 }

@@ -67,7 +67,8 @@ ensure_arm64_arch() {
 }
 
 # The roots and every library package they need, recursively (Depends
-# and Pre-Depends; what is not a library, like debconf, is left out).
+# and Pre-Depends; what is not a library, like debconf or tar, is left
+# out: ARM64_USERLAND_LIBS in lib.sh).
 package_list() {
 	local p
 	for p in $ARM64_USERLAND_PKGS; do echo "$p:arm64"; done
@@ -75,7 +76,7 @@ package_list() {
 	apt-cache depends --recurse --no-recommends --no-suggests \
 		--no-conflicts --no-breaks --no-replaces --no-enhances \
 		$(for p in $ARM64_USERLAND_PKGS; do echo "$p:arm64"; done) 2>/dev/null |
-		grep -E '^lib[^ ]*:arm64$' || true
+		grep -E "$ARM64_USERLAND_LIBS" || true
 }
 
 ensure_userland() {

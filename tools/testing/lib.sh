@@ -79,9 +79,12 @@ arm64_test_dir() {
 }
 # Debian's arm64 busybox and the programs the arm64 selftests ask for
 # (tools/testing/arm64-userland.sh), keyed by this list.
+# With them: the library packages they depend on, recursively (by name).
 ARM64_USERLAND_PKGS="busybox-static e2fsprogs iproute2 ethtool"
+ARM64_USERLAND_LIBS='^(lib[^ ]*|zlib1g):arm64$'
 arm64_userland_dir() {
-	echo "$HVV_CACHE/arm64-userland-$(echo "$ARM64_USERLAND_PKGS" | sha256sum | cut -c1-12)"
+	echo "$HVV_CACHE/arm64-userland-$(printf '%s\n' "$ARM64_USERLAND_PKGS" \
+		"$ARM64_USERLAND_LIBS" | sha256sum | cut -c1-12)"
 }
 # arm64 / riscv: defconfig + modules_prepare, keyed by version and compiler.
 cross_prefix() {
