@@ -3,11 +3,11 @@
 #
 # make test: every test, in order:
 #   1. tools/testing/deps.sh      Debian packages (installs them as root)
-#      tools/testing/arm64-userland.sh   qemu-system-arm, the arm64 libc,
-#                                 Debian's arm64 busybox and programs
 #   2. tools/testing/kernels.sh   cached kernel trees (x86_64 and arm64
 #                                 test kernels: ~15 and ~11 min the first
 #                                 time, then nothing)
+#      tools/testing/arm64-userland.sh   qemu-system-arm, the arm64 libc,
+#                                 Debian's arm64 busybox and programs
 #   3. tools/testing/check-build.sh   W=1/sparse/cross builds, checkpatch
 #   4. tools/testing/kunit.sh     KUnit suites on the x86_64 and arm64
 #                                 test kernels
@@ -72,11 +72,13 @@ main() {
 	local here=$HVV_ROOT/tools/testing st=$HVV_ROOT/selftests
 	mkdir -p "$(dirname "$LOG")"
 	: >"$LOG"
-	if ! phase deps "$here/deps.sh" || ! phase arm64-userland "$here/arm64-userland.sh" ||
-		! phase kernels "$here/kernels.sh" all; then
+	if ! phase deps "$here/deps.sh" || ! phase kernels "$here/kernels.sh" all; then
 		summary
 		return 1
 	fi
+	# Without it only the arm64 runs fail (run.sh --kernel arm64 tries
+	# again and says why).
+	phase arm64-userland "$here/arm64-userland.sh" || true
 	phase check "$here/check-build.sh" || true
 	phase kunit "$here/kunit.sh" || true
 	phase selftests-stock "$st/run.sh" --kernel stock || true
