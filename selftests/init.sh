@@ -7,6 +7,11 @@
 #   ttyS0  console: kernel messages and test output
 #   ttyS1  results: "HVV-RESULT name PASS|FAIL|SKIP", then "HVV-DONE"
 #   ttyS2  the whole kernel log (dmesg) and kmemleak's report at the end
+# On arm64 the virt board has one UART (ttyAMA0), the console, and
+# /hvv/env sets HVV_KMSG=1: results and log lines are written to
+# /dev/kmsg, one kernel log record per line. The console prints each
+# record whole (other output never splits it), with its timestamp, which
+# is how the host picks them out of the console.
 # Then it reboots, which ends QEMU (-no-reboot).
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /run /mnt /sbin /usr/bin /usr/sbin
@@ -30,7 +35,26 @@ export HVV_MODDIR=/hvv/modules
 RES=/dev/ttyS1
 LOG=/dev/ttyS2
 
-report() { echo "$*" >"$RES"; echo "$*"; }
+[ "${HVV_KMSG:-0}" = 1 ] && RES=/dev/kmsg LOG=/dev/kmsg
+# Where the kernel log goes (selftests/kunit/load-kunit.sh writes there).
+export HVV_LOG_DEV=$LOG
+
+# A line to the results, and to the console (a /dev/kmsg record is on
+# the console already).
+report() {
+	echo "$*" >"$RES"
+	[ "$RES" = /dev/kmsg ] || echo "$*"
+}
+
+# Standard input to the log channel; to /dev/kmsg one record per line
+# (a write is one record, of at most 1 KiB).
+to_log() {
+	if [ "$LOG" = /dev/kmsg ]; then
+		while IFS= read -r _l; do printf '%s\n' "$_l" >/dev/kmsg; done
+	else
+		cat >"$LOG"
+	fi
+}
 
 # Kernel modules the stock kernel needs (virtio, ext4, loop, net), in the
 # dependency order run.sh resolved on the host.
@@ -91,7 +115,7 @@ kmemleak_report() {
 	echo scan >$k
 	echo scan >$k
 	echo "HVV-KMEMLEAK-BEGIN" >"$LOG"
-	cat $k >"$LOG"
+	to_log <$k
 	echo "HVV-KMEMLEAK-END" >"$LOG"
 	echo "init: kmemleak scanned at $(cut -d' ' -f1 /proc/uptime)s"
 }
@@ -106,9 +130,12 @@ main() {
 		[ -n "$t" ] && run_test "$t"
 	done </hvv/tests.list
 	[ "$HVV_KMEMLEAK" = 1 ] && kmemleak_report
-	echo "HVV-DMESG-BEGIN" >"$LOG"
-	dmesg >"$LOG"
-	echo "HVV-DMESG-END" >"$LOG"
+	# Through /dev/kmsg the log is on the console already (loglevel=8).
+	if [ "$LOG" != /dev/kmsg ]; then
+		echo "HVV-DMESG-BEGIN" >"$LOG"
+		dmesg >"$LOG"
+		echo "HVV-DMESG-END" >"$LOG"
+	fi
 	report "HVV-DONE"
 	sync
 	# With QEMU's -no-reboot a reboot ends the guest (poweroff needs ACPI).

@@ -3,13 +3,17 @@
 #
 # Run selftests in a QEMU guest (TCG; KVM hangs guests on these machines).
 #
-#   selftests/run.sh [--kernel stock|stock612|debug] [-v] [TEST...]
+#   selftests/run.sh [--kernel stock|stock612|debug|arm64] [-v] [TEST...]
 #
 #   stock     Debian's linux-image-amd64 (6.1), modules built against
 #             Debian's 6.1 headers          (default)
 #   stock612  Debian's 6.12 image and headers
 #   debug     the cached test kernel (KASAN, lockdep, kmemleak); a kmemleak
 #             scan runs after the tests
+#   arm64     the cached arm64 test kernel (lockdep, atomic-sleep checks)
+#             under qemu-system-aarch64 -M virt (GICv3); modules,
+#             hvisorctl and progs cross-built, Debian's arm64 busybox and
+#             programs (tools/testing/arm64-userland.sh)
 #   TEST      a name or number in selftests/tests/ (01-load, 01, load) or
 #             the path of a script; default: every selftests/tests/*.sh
 #   -v        stream the guest console while it runs
@@ -58,27 +62,34 @@ parse_args() {
 		esac
 		shift
 	done
-	case $KERNEL in stock | stock612 | debug) ;; *) die "unknown kernel $KERNEL" ;; esac
+	case $KERNEL in stock | stock612 | debug | arm64) ;; *) die "unknown kernel $KERNEL" ;; esac
 	NAME=${NAME:-selftests-$KERNEL}
 	TAG="${NAME%%-*}[$KERNEL]"
 	WORK=$HVV_BUILD/$NAME
 	LOGS=$HVV_BUILD/logs/$NAME
 }
 
-# KDIR, IMAGE, RELEASE, MODROOT (stock modules, empty for debug), SLOW.
+# KDIR, IMAGE, RELEASE, MODROOT (stock modules, empty for the test
+# kernels), SLOW; ARCH, KMAKE (cross-build arguments), CC, USERLAND
+# (arm64: Debian's arm64 busybox and programs, unpacked).
 pick_kernel() {
+	ARCH=x86_64 KMAKE=() CC=gcc USERLAND=""
 	case $KERNEL in
 	stock) KDIR=$(hdr_61) ;;
 	stock612) KDIR=$(hdr_612) ;;
 	debug) KDIR=$(test_kernel_dir) ;;
+	arm64) KDIR=$(arm64_test_dir) ARCH=arm64 CC=aarch64-linux-gnu-gcc
+		KMAKE=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+		"$HVV_ROOT/tools/testing/arm64-userland.sh" || die "no arm64 userland"
+		USERLAND=$(arm64_userland_dir)/root ;;
 	esac
 	[ -n "$KDIR" ] && [ -d "$KDIR" ] || die "no kernel tree for $KERNEL (tools/testing/deps.sh, tools/testing/kernels.sh)"
 	RELEASE=$(kdir_release "$KDIR")
-	if [ "$KERNEL" = debug ]; then
-		IMAGE=$KDIR/arch/x86/boot/bzImage MODROOT="" SLOW=3 KMEMLEAK=1
-	else
-		IMAGE=/boot/vmlinuz-$RELEASE MODROOT=/lib/modules/$RELEASE SLOW=1 KMEMLEAK=0
-	fi
+	case $KERNEL in
+	debug) IMAGE=$KDIR/arch/x86/boot/bzImage MODROOT="" SLOW=3 KMEMLEAK=1 ;;
+	arm64) IMAGE=$KDIR/arch/arm64/boot/Image MODROOT="" SLOW=3 KMEMLEAK=0 ;;
+	*) IMAGE=/boot/vmlinuz-$RELEASE MODROOT=/lib/modules/$RELEASE SLOW=1 KMEMLEAK=0 ;;
+	esac
 	[ "$NO_KMEMLEAK" = 0 ] || KMEMLEAK=0
 	[ -r "$IMAGE" ] || die "kernel image $IMAGE missing"
 }
@@ -104,8 +115,8 @@ resolve_tests() {
 build_modules() {
 	local dir=$HVV_BUILD/mod-$KERNEL
 	copy_tree "$dir"
-	logged "$LOGS/build-modules.log" make -C "$KDIR" M="$dir" -j"$HVV_JOBS" \
-		HVV_SELFTEST_MODULES=1 modules ||
+	logged "$LOGS/build-modules.log" make -C "$KDIR" M="$dir" "${KMAKE[@]}" \
+		-j"$HVV_JOBS" HVV_SELFTEST_MODULES=1 modules ||
 		return 1
 	MODDIR=$dir/drivers/hvisor
 }
@@ -113,11 +124,12 @@ build_modules() {
 # hvisorctl and selftests/progs/*.c (static, so they need no libraries).
 build_tools() {
 	local dir=$HVV_BUILD/tools src out
+	[ "$ARCH" = x86_64 ] || dir=$HVV_BUILD/tools-$ARCH
 	copy_tree "$dir"
 	HVISORCTL=""
 	if [ -f "$dir/tools/hvisorctl/Makefile" ]; then
 		logged "$LOGS/build-hvisorctl.log" make -C "$dir/tools/hvisorctl" \
-			LDFLAGS=-static hvisorctl || return 1
+			CC="$CC" LDFLAGS=-static hvisorctl || return 1
 		HVISORCTL=$dir/tools/hvisorctl/hvisorctl
 	else
 		say "selftests: tools/hvisorctl/Makefile missing, no hvisorctl in the guest"
@@ -126,7 +138,7 @@ build_tools() {
 	for src in "$SELFTESTS"/progs/*.c; do
 		[ -f "$src" ] || continue
 		out=$dir/progs/$(basename "$src" .c)
-		logged "$LOGS/build-progs.log" gcc -static -O2 -Wall -Wextra -Werror \
+		logged "$LOGS/build-progs.log" "$CC" -static -O2 -Wall -Wextra -Werror \
 			-I"$HVV_ROOT/include/uapi" -o "$out" "$src" || return 1
 	done
 	PROGS=$dir/progs
@@ -135,12 +147,73 @@ build_tools() {
 # Copy a binary and the shared libraries ldd finds, at their own paths.
 stage_bin() {
 	local bin=$1 lib
+	if [ -n "$USERLAND" ]; then stage_bin_cross "$bin"; return; fi
 	cp -L "$bin" "$STAGE/hvv/bin/"
 	for lib in $(ldd "$bin" 2>/dev/null | grep -oE '/[^ ]+' || true); do
 		[ -e "$STAGE$lib" ] && continue
 		mkdir -p "$STAGE$(dirname "$lib")"
 		cp -L "$lib" "$STAGE$lib"
 	done
+}
+
+# The same for a binary of the unpacked arm64 userland (ldd cannot run
+# it): its interpreter and DT_NEEDED libraries, recursively, looked up in
+# the userland's library directories.
+cross_needed() {
+	aarch64-linux-gnu-readelf -d "$1" 2>/dev/null |
+		sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
+}
+# The file a path of the userland names, its symlinks (which may be
+# absolute: /sbin/ip -> /bin/ip) resolved inside the userland.
+userland_file() {
+	local f=$1 t n=0
+	while [ -L "$f" ]; do
+		t=$(readlink "$f")
+		case $t in
+		/*) f=$USERLAND$t ;;
+		*) f=$(dirname "$f")/$t ;;
+		esac
+		n=$((n + 1))
+		[ "$n" -lt 20 ] || die "symlink loop at $1"
+	done
+	[ -f "$f" ] || return 1
+	echo "$f"
+}
+stage_bin_cross() {
+	local bin=$1 todo more lib d found interp real
+	real=$(userland_file "$bin") || die "$bin: no such file in $USERLAND"
+	cp "$real" "$STAGE/hvv/bin/$(basename "$bin")"
+	interp=$(aarch64-linux-gnu-readelf -l "$real" 2>/dev/null |
+		sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
+	[ -z "$interp" ] && return 0
+	mkdir -p "$STAGE$(dirname "$interp")"
+	found=$(userland_file "$USERLAND$interp") || die "no $interp in $USERLAND"
+	cp "$found" "$STAGE$interp"
+	mapfile -t todo < <(cross_needed "$real")
+	while [ ${#todo[@]} -gt 0 ]; do
+		lib=${todo[0]}
+		todo=("${todo[@]:1}")
+		[ -e "$STAGE/lib/aarch64-linux-gnu/$lib" ] && continue
+		found=""
+		for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu; do
+			found=$(userland_file "$USERLAND/$d/$lib") && break
+		done
+		[ -n "$found" ] || die "$(basename "$bin") needs $lib: not in $USERLAND"
+		mkdir -p "$STAGE/lib/aarch64-linux-gnu"
+		cp "$found" "$STAGE/lib/aarch64-linux-gnu/$lib"
+		mapfile -t more < <(cross_needed "$found")
+		todo+=("${more[@]}")
+	done
+}
+
+# Where a program the tests ask for is: the host's, or the arm64 one.
+find_program() {
+	local p=$1 d
+	if [ -z "$USERLAND" ]; then command -v "$p"; return; fi
+	for d in usr/sbin usr/bin sbin bin; do
+		userland_file "$USERLAND/$d/$p" >/dev/null && { echo "$USERLAND/$d/$p"; return 0; }
+	done
+	return 1
 }
 
 # The stock modules and their dependencies in load order, per kmod.
@@ -192,7 +265,7 @@ stage_initramfs() {
 	STAGE=$WORK/stage
 	rm -rf "$STAGE"
 	mkdir -p "$STAGE"/{bin,hvv/bin,hvv/tests,hvv/modules}
-	cp /bin/busybox "$STAGE/bin/busybox"
+	cp "$USERLAND/bin/busybox" "$STAGE/bin/busybox" # the host's on x86_64
 	cp "$SELFTESTS/init.sh" "$STAGE/init"
 	cp "$SELFTESTS/lib.sh" "$STAGE/hvv/lib.sh"
 	chmod 755 "$STAGE/init"
@@ -200,8 +273,8 @@ stage_initramfs() {
 	[ -z "$HVISORCTL" ] || stage_bin "$HVISORCTL"
 	for p in "$PROGS"/*; do [ -f "$p" ] && cp "$p" "$STAGE/hvv/bin/"; done
 	for p in $(needed_programs); do
-		command -v "$p" >/dev/null || die "program $p (HVV-NEEDS) not installed"
-		stage_bin "$(command -v "$p")"
+		find_program "$p" >/dev/null || die "program $p (HVV-NEEDS) not installed for $ARCH"
+		stage_bin "$(find_program "$p")"
 	done
 	stage_stock_modules
 	stage_extra_modules
@@ -213,6 +286,9 @@ stage_initramfs() {
 	done
 	printf 'HVV_KERNEL=%s\nHVV_SLOW=%s\nHVV_KMEMLEAK=%s\nHVV_BENCH_RUNTIME=%s\n' \
 		"$KERNEL" "$SLOW" "$KMEMLEAK" "${HVV_BENCH_RUNTIME:-10}" >"$STAGE/hvv/env"
+	# arm64 virt has one UART: results and log lines go through the
+	# kernel log to the console (see qemu_arm64).
+	[ "$ARCH" = x86_64 ] || echo HVV_KMSG=1 >>"$STAGE/hvv/env"
 	(cd "$STAGE" && find . | cpio -o -H newc --quiet) >"$WORK/initramfs.cpio"
 }
 
@@ -240,7 +316,7 @@ watch_guest() {
 	local limit=$1 waited=0 done_at="" idle=0 size last=-1 idle_limit
 	idle_limit=${HVV_IDLE_LIMIT:-$((SLOW > 1 ? 600 : 300))}
 	while kill -0 "$QEMU_PID" 2>/dev/null; do
-		if [ -z "$done_at" ] && grep -q HVV-DONE "$LOGS/results.log"; then
+		if [ -z "$done_at" ] && guest_done; then
 			done_at=$waited
 		fi
 		size=$(cat "$LOGS/console.log" "$LOGS/results.log" "$LOGS/dmesg.log" | wc -c)
@@ -265,6 +341,62 @@ watch_guest() {
 	QEMU_PID=""
 }
 
+# no5lvl: 6.1's identify_cpu() clears the boot CPU's feature bits,
+# LA57 included, with interrupts enabled; a timer interrupt in that
+# window makes KASAN judge every 5-level direct-map address "wild"
+# (seen once in CI). Four-level paging closes the window.
+# watchdog_thresh=60 (both architectures): a soft lockup is reported
+# after 120 s instead of 20. Under TCG on a loaded host a vCPU thread
+# can be off the CPU for longer than 20 s (seen: the debug kernel's
+# boot-time tracefs work "locked up" at load 12 on 2 cores, before any
+# of our code ran); a real lockup, a loop that never yields, still
+# trips it.
+qemu_x86_64() {
+	exec qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
+		-nodefaults -no-user-config -display none -monitor none -no-reboot \
+		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
+		-append "console=ttyS0 no5lvl watchdog_thresh=60 panic=-1 oops=panic loglevel=7 mitigations=off rdinit=/init" \
+		-serial "file:$LOGS/console.log" -serial "file:$LOGS/results.log" \
+		-serial "file:$LOGS/dmesg.log"
+}
+
+# The virt board: GICv3 and one UART (PL011), the console. It carries
+# the results and the log as kernel log records (/dev/kmsg in the guest,
+# HVV_KMSG): a record is printed whole under the port lock, so test
+# output never splits one, and kmsg_records finds them by their
+# timestamp. loglevel=8: every record reaches the console (x86 gets the
+# whole log from dmesg on ttyS2); printk.devkmsg=on: no rate limit on
+# /dev/kmsg. No QEMU virtio device is added: the guest's only virtio
+# devices are the simulator's, as on x86. -cpu max has the newest
+# memory-model and atomics features (LSE, RCpc); pauth-impdef keeps
+# pointer authentication cheap under TCG. A PSCI reset ends QEMU.
+# kunit.enable=1 (as kunit.py passes it): allnoconfig leaves
+# KUNIT_DEFAULT_ENABLED off, and the KUnit module would run nothing.
+qemu_arm64() {
+	exec qemu-system-aarch64 -accel tcg -M virt,gic-version=3 \
+		-cpu max,pauth-impdef=on -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
+		-nodefaults -no-user-config -display none -monitor none -no-reboot \
+		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
+		-append "console=ttyAMA0 watchdog_thresh=60 panic=-1 oops=panic loglevel=8 printk.devkmsg=on kunit.enable=1 rdinit=/init" \
+		-serial "file:$LOGS/console.log"
+}
+
+# The text of the kernel log records on the console (arm64): what
+# follows a "[    1.234567] " timestamp, output that preceded the record
+# on the same line dropped.
+kmsg_records() {
+	tr -d '\r' <"$LOGS/console.log" | sed -n 's/^.*\[ *[0-9]*\.[0-9]*\] //p'
+}
+
+# Whether the guest reported HVV-DONE yet.
+guest_done() {
+	if [ "$ARCH" = x86_64 ]; then
+		grep -q HVV-DONE "$LOGS/results.log"
+	else
+		kmsg_records | grep -qx HVV-DONE
+	fi
+}
+
 boot_guest() {
 	local limit
 	limit=$(time_limit)
@@ -272,21 +404,7 @@ boot_guest() {
 	: >"$LOGS/results.log"
 	: >"$LOGS/dmesg.log"
 	say "selftests: booting $KERNEL ($RELEASE) with ${#SCRIPTS[@]} test(s), limit ${limit}s, logs in $LOGS"
-	# watchdog_thresh=60: a soft lockup is reported after 120 s instead
-	# of 20. Under TCG on a loaded host a vCPU thread can be off the CPU
-	# for longer than 20 s (seen: the debug kernel's boot-time tracefs
-	# work "locked up" at load 12 on 2 cores, before any of our code
-	# ran); a real lockup, a loop that never yields, still trips it.
-	# no5lvl: 6.1's identify_cpu() clears the boot CPU's feature bits,
-	# LA57 included, with interrupts enabled; a timer interrupt in that
-	# window makes KASAN judge every 5-level direct-map address "wild"
-	# (seen once in CI). Four-level paging closes the window.
-	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
-		-nodefaults -no-user-config -display none -monitor none -no-reboot \
-		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
-		-append "console=ttyS0 no5lvl watchdog_thresh=60 panic=-1 oops=panic loglevel=7 mitigations=off rdinit=/init" \
-		-serial "file:$LOGS/console.log" -serial "file:$LOGS/results.log" \
-		-serial "file:$LOGS/dmesg.log" </dev/null >"$LOGS/qemu.log" 2>&1 &
+	"qemu_$ARCH" </dev/null >"$LOGS/qemu.log" 2>&1 &
 	QEMU_PID=$!
 	if [ "$VERBOSE" = 1 ]; then
 		# The console from the first test on; ends when QEMU does.
@@ -298,6 +416,10 @@ boot_guest() {
 	if [ -n "$TAIL_PID" ]; then
 		wait "$TAIL_PID" 2>/dev/null || true
 		TAIL_PID=""
+	fi
+	if [ "$ARCH" != x86_64 ]; then
+		kmsg_records | grep '^HVV-' >"$LOGS/results.log" || true
+		kmsg_records >"$LOGS/dmesg.log"
 	fi
 	tr -d '\r' <"$LOGS/results.log" >"$LOGS/results.txt"
 }

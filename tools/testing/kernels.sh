@@ -7,6 +7,9 @@
 #   x86_64-test-VER-SHA/     the test kernel: test-kernel.config applied as
 #                            .config + olddefconfig, full build (bzImage,
 #                            modules); SHA = sha256 of the config fragment
+#   arm64-test-VER-SHA/      the arm64 test kernel: allnoconfig with
+#                            arm64-test.config, Image (modules: ours only);
+#                            SHA = sha256 of the fragment and compiler version
 #   arm64-VER-SHA/           defconfig + modules_prepare with
 #   riscv-VER-SHA/           Debian's cross compilers; SHA = compiler version
 #
@@ -14,24 +17,13 @@
 # complete; an interrupted build leaves only a .tmp-* that the next run
 # removes. A lock keeps two runs from building at once.
 #
-#   kernels.sh [src|test|arm64|riscv|all]...   build what is missing
-#   kernels.sh path src|test|arm64|riscv       print an entry's path
+#   kernels.sh [src|test|arm64-test|arm64|riscv|all]...   build what is missing
+#   kernels.sh path src|test|arm64-test|arm64|riscv       print an entry's path
 set -eu
 # shellcheck source=tools/testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 LOGDIR=$HVV_BUILD/logs
-
-lock_cache() {
-	mkdir -p "$HVV_CACHE"
-	exec 9>"$HVV_CACHE/.lock"
-	if ! flock -n 9; then
-		say "kernels: waiting for another run to release $HVV_CACHE/.lock"
-		flock 9
-	fi
-	# Holding the lock, no one else is building: leftovers are stale.
-	rm -rf "$HVV_CACHE"/.tmp-*
-}
 
 ensure_src() {
 	local dst tmp
@@ -84,6 +76,28 @@ ensure_test() {
 	mv "$tmp" "$dst"
 }
 
+# allnoconfig with the fragment as KCONFIG_ALLCONFIG: what it does not
+# name stays off, which keeps the build to a few minutes.
+ensure_arm64_test() {
+	local dst tmp src frag cross=aarch64-linux-gnu- t0
+	dst=$(arm64_test_dir)
+	[ -f "$dst/arch/arm64/boot/Image" ] && return 0
+	ensure_src
+	src=$(src_dir)
+	frag=$(arm64_test_cfg)
+	command -v "${cross}gcc" >/dev/null || die "${cross}gcc missing (run tools/testing/deps.sh)"
+	tmp=$(mktemp -d "$HVV_CACHE/.tmp-arm64-test.XXXXXX")
+	say "kernels: building the arm64 test kernel, log $LOGDIR/kernel-arm64-test.log"
+	t0=$(date +%s)
+	logged "$LOGDIR/kernel-arm64-test.log" make -C "$src" O="$tmp" ARCH=arm64 \
+		CROSS_COMPILE="$cross" KCONFIG_ALLCONFIG="$frag" allnoconfig
+	check_fragment "$frag" "$tmp/.config" || die "arm64-test.config does not apply"
+	logged "$LOGDIR/kernel-arm64-test.log" make -C "$src" O="$tmp" ARCH=arm64 \
+		CROSS_COMPILE="$cross" -j"$HVV_JOBS" Image modules
+	mv "$tmp" "$dst"
+	say "kernels: arm64 test kernel built in $(($(date +%s) - t0))s"
+}
+
 ensure_cross() {
 	local arch=$1 dst tmp src cross
 	dst=$(cross_dir "$arch")
@@ -105,6 +119,7 @@ entry_path() {
 	case $1 in
 	src) src_dir ;;
 	test) test_kernel_dir ;;
+	arm64-test) arm64_test_dir ;;
 	arm64 | riscv) cross_dir "$1" ;;
 	*) die "unknown cache entry $1" ;;
 	esac
@@ -113,7 +128,7 @@ entry_path() {
 main() {
 	local what
 	if [ "${1:-}" = path ]; then
-		entry_path "${2:?usage: kernels.sh path src|test|arm64|riscv}"
+		entry_path "${2:?usage: kernels.sh path src|test|arm64-test|arm64|riscv}"
 		return
 	fi
 	[ $# -gt 0 ] || set -- all
@@ -122,8 +137,10 @@ main() {
 		case $what in
 		src) ensure_src ;;
 		test) ensure_test ;;
+		arm64-test) ensure_arm64_test ;;
 		arm64 | riscv) ensure_cross "$what" ;;
-		all) ensure_src; ensure_cross arm64; ensure_cross riscv; ensure_test ;;
+		all) ensure_src; ensure_cross arm64; ensure_cross riscv; ensure_test
+			ensure_arm64_test ;;
 		*) die "unknown cache entry $what" ;;
 		esac
 	done

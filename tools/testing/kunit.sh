@@ -1,18 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the KUnit suites of hvisor_vhost_kunit.ko: boot the cached test
-# kernel (KUnit, KASAN, lockdep) in QEMU, load the module (its suites run
-# while it loads), capture the KTAP it prints and parse it with the
-# kernel's own kunit.py. Prints one line per suite, then
+# Run the KUnit suites of hvisor_vhost_kunit.ko: boot a cached test
+# kernel in QEMU, load the module (its suites run while it loads),
+# capture the KTAP it prints and parse it with the kernel's own kunit.py.
+#
+#   kunit.sh [x86_64|arm64]...     (default: both)
+#
+#   x86_64  the x86_64 test kernel (KASAN, lockdep); results "kunit ..."
+#   arm64   the arm64 test kernel (lockdep) under qemu-system-aarch64;
+#           results "kunit-arm64 ..."
+#
+# Prints one line per suite, then
 #   PASS|FAIL kunit (N tests: N passed, N failed, N skipped)
-# and the guest's kernel-log verdict. Exit status 1 on any failure, a
-# crash or a missing KTAP summary. Logs: $HVV_BUILD/logs/kunit-debug/.
+# and the guest's kernel-log verdict, for each. Exit status 1 on any
+# failure, a crash or a missing KTAP summary. Logs:
+# $HVV_BUILD/logs/kunit-debug/ and $HVV_BUILD/logs/kunit-arm64/.
 set -eu
 # shellcheck source=tools/testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-LOGS=$HVV_BUILD/logs/kunit-debug
 
 # The module prints one nested KTAP block per suite and its "ok N suite"
 # line; add the top-level header kunit.py expects ("KTAP version 1",
@@ -34,9 +41,9 @@ suite_lines() {
 	sed -nE 's/^(not ok|ok) [0-9]+ ([^ #]+)( # SKIP.*)?$/\1 \2\3/p' "$LOGS/ktap.txt" |
 		while read -r line; do
 			case $line in
-			"not ok "*) result FAIL "kunit ${line#not ok }" ;;
-			*"# SKIP"*) line=${line#ok }; result SKIP "kunit ${line%% *}" ;;
-			*) result PASS "kunit ${line#ok }" ;;
+			"not ok "*) result FAIL "$TAG ${line#not ok }" ;;
+			*"# SKIP"*) line=${line#ok }; result SKIP "$TAG ${line%% *}" ;;
+			*) result PASS "$TAG ${line#ok }" ;;
 			esac
 		done
 }
@@ -51,14 +58,16 @@ count_cases() {
 	echo "$pass $fail $skip"
 }
 
-main() {
-	local guest_rc=0 parse_rc=0 pass fail skip kunitpy
-	"$HVV_ROOT/selftests/run.sh" --kernel debug --name kunit-debug --no-kmemleak \
+# run_kunit KERNEL NAME TAG: one boot of run.sh --kernel KERNEL.
+run_kunit() {
+	local kernel=$1 name=$2 guest_rc=0 parse_rc=0 pass fail skip kunitpy
+	TAG=$3 LOGS=$HVV_BUILD/logs/$name
+	"$HVV_ROOT/selftests/run.sh" --kernel "$kernel" --name "$name" --no-kmemleak \
 		"$HVV_ROOT/selftests/kunit/load-kunit.sh" || guest_rc=1
-	[ -f "$LOGS/dmesg.log" ] || { result FAIL kunit "the guest did not run"; return 1; }
+	[ -f "$LOGS/dmesg.log" ] || { result FAIL "$TAG" "the guest did not run"; return 1; }
 	extract_ktap
 	if [ ! -s "$LOGS/ktap.txt" ] || ! grep -qE '^(not )?ok [0-9]+ ' "$LOGS/ktap.txt"; then
-		result FAIL kunit "no KTAP results; log $LOGS/console.log"
+		result FAIL "$TAG" "no KTAP results; log $LOGS/console.log"
 		return 1
 	fi
 	kunitpy=$(src_dir)/tools/testing/kunit/kunit.py
@@ -68,11 +77,24 @@ main() {
 	if [ "$parse_rc" != 0 ] || [ "$fail" != 0 ] || [ "$guest_rc" != 0 ] ||
 		! grep -q 'Testing complete' "$LOGS/kunit-parse.log" ||
 		grep -qE 'CRASHED|errors: [1-9]|failed: [1-9]' "$LOGS/kunit-parse.log"; then
-		result FAIL kunit "$((pass + fail + skip)) tests: $pass passed, $fail failed, $skip skipped; kunit.py exit $parse_rc; log $LOGS/kunit-parse.log"
+		result FAIL "$TAG" "$((pass + fail + skip)) tests: $pass passed, $fail failed, $skip skipped; kunit.py exit $parse_rc; log $LOGS/kunit-parse.log"
 		grep -E 'not ok|FAILED|ERROR|CRASHED' "$LOGS/kunit-parse.log" | head -n 20 | sed 's/^/    /' >&2 || true
 		return 1
 	fi
-	result PASS kunit "$((pass + fail + skip)) tests: $pass passed, $fail failed, $skip skipped"
+	result PASS "$TAG" "$((pass + fail + skip)) tests: $pass passed, $fail failed, $skip skipped"
+}
+
+main() {
+	local arch rc=0
+	[ $# -gt 0 ] || set -- x86_64 arm64
+	for arch in "$@"; do
+		case $arch in
+		x86_64) run_kunit debug kunit-debug kunit || rc=1 ;;
+		arm64) run_kunit arm64 kunit-arm64 kunit-arm64 || rc=1 ;;
+		*) die "unknown arch $arch (x86_64 or arm64)" ;;
+		esac
+	done
+	return $rc
 }
 
 main "$@"

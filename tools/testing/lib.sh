@@ -68,6 +68,24 @@ test_kernel_cfg() { echo "$HVV_ROOT/tools/testing/kernel/test-kernel.config"; }
 test_kernel_dir() {
 	echo "$HVV_CACHE/x86_64-test-$(src_version)-$(sha_of "$(test_kernel_cfg)")"
 }
+# The arm64 test kernel: allnoconfig + arm64-test.config, keyed by
+# version, the fragment and the cross compiler's version.
+arm64_test_cfg() { echo "$HVV_ROOT/tools/testing/kernel/arm64-test.config"; }
+arm64_test_dir() {
+	local key
+	key=$({ cat "$(arm64_test_cfg)"; aarch64-linux-gnu-gcc -dumpfullversion 2>/dev/null; } |
+		sha256sum | cut -c1-12)
+	echo "$HVV_CACHE/arm64-test-$(src_version)-$key"
+}
+# Debian's arm64 busybox and the programs the arm64 selftests ask for
+# (tools/testing/arm64-userland.sh), keyed by this list.
+# With them: the library packages they depend on, recursively (by name).
+ARM64_USERLAND_PKGS="busybox-static e2fsprogs iproute2 ethtool"
+ARM64_USERLAND_LIBS='^(lib[^ ]*|zlib1g):arm64$'
+arm64_userland_dir() {
+	echo "$HVV_CACHE/arm64-userland-$(printf '%s\n' "$ARM64_USERLAND_PKGS" \
+		"$ARM64_USERLAND_LIBS" | sha256sum | cut -c1-12)"
+}
 # arm64 / riscv: defconfig + modules_prepare, keyed by version and compiler.
 cross_prefix() {
 	case $1 in
@@ -82,6 +100,18 @@ cross_dir() {
 	key=$(printf '%s\n' "defconfig" "$("$cc" -dumpfullversion 2>/dev/null)" |
 		sha256sum | cut -c1-12)
 	echo "$HVV_CACHE/$1-$(src_version)-$key"
+}
+
+# Take the cache lock (fd 9, held until exit): one run builds at a time.
+lock_cache() {
+	mkdir -p "$HVV_CACHE"
+	exec 9>"$HVV_CACHE/.lock"
+	if ! flock -n 9; then
+		say "waiting for another run to release $HVV_CACHE/.lock"
+		flock 9
+	fi
+	# Holding the lock, no one else is building: leftovers are stale.
+	rm -rf "$HVV_CACHE"/.tmp-*
 }
 
 # Copy the repo's sources (not .git, not build products) to a scratch dir.
