@@ -8,12 +8,22 @@
  * arrives (hard interrupt with real hvisor, irq_work or a spinning guest
  * vCPU with the simulator), so the dispatcher never sleeps. Long bursts are
  * continued from a high-priority work item; a timer re-checks the ring.
+ *
+ * Lost wakeups: hvisor stores req_rear and then loads need_wakeup with no
+ * full barrier between them, so a request queued just as the dispatcher
+ * re-arms need_wakeup can go unannounced. After every wakeup a short
+ * re-check (HVISOR_CORE_RECHECK_MIN_NS later, pushed back by each newer
+ * wakeup) picks such a request up, backing off while the ring stays
+ * empty and stopping after HVISOR_CORE_RECHECK_MAX_NS; the 100 ms safety
+ * timer remains for anything later. A hypervisor that sends no wakeups at
+ * all (hv->poll_us) keeps the re-check running, at most poll_us apart.
  */
 
 #define pr_fmt(fmt) "hvisor_vhost: " fmt
 
 #include <linux/atomic.h>
 #include <linux/gfp.h>
+#include <linux/hrtimer.h>
 #include <linux/io.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -37,6 +47,10 @@
 #define HVISOR_CORE_WORK_BUDGET		256
 /* Period of the lost-wakeup safety net. */
 #define HVISOR_CORE_SAFETY_PERIOD	(HZ / 10)
+/* First re-check after a wakeup; doubles while the ring stays empty... */
+#define HVISOR_CORE_RECHECK_MIN_NS	(50 * NSEC_PER_USEC)
+/* ... and stops beyond this (unless the hypervisor is polled). */
+#define HVISOR_CORE_RECHECK_MAX_NS	(2 * NSEC_PER_MSEC)
 
 /* Serialises control-plane changes; see core.h. */
 DEFINE_MUTEX(hvisor_ctl_mutex);
@@ -49,6 +63,8 @@ DEFINE_MUTEX(hvisor_ctl_mutex);
  * @finish_calls: FINISH_REQ calls
  * @wakeups: calls of hvisor_vhost_wakeup()
  * @safety_net: requests found by the timer that nobody woke us for
+ * @rechecks: re-checks after a wakeup (or polls of a hypervisor without
+ *	wakeups) that found requests waiting
  * @bad_requests: malformed requests dropped
  * @irq_deferred: injections that found the result ring full and were
  *	left on the pending list
@@ -60,6 +76,7 @@ struct hvisor_core_stats {
 	atomic64_t finish_calls;
 	atomic64_t wakeups;
 	atomic64_t safety_net;
+	atomic64_t rechecks;
 	atomic64_t bad_requests;
 	atomic64_t irq_deferred;
 };
@@ -80,6 +97,11 @@ struct hvisor_core_stats {
  * @poll_work: continues a burst that exceeded the interrupt budget
  * @safety_timer: periodic re-check of the request ring and of
  *	@irq_pending
+ * @recheck: the short re-check of the request ring after a wakeup (see
+ *	the top of this file); hrtimer's own lock serialises starting it
+ * @recheck_ns: its current period; reset by each wakeup, doubled by the
+ *	callback (READ_ONCE/WRITE_ONCE: a stale value only shifts one
+ *	re-check)
  * @irq_pending: devices whose interrupt found the result ring full, in
  *	the order they failed, linked by hvisor_vdev.irq_node (under
  *	bridge.res_lock); each is pushed again before any newer interrupt
@@ -97,6 +119,8 @@ static struct hvisor_core {
 	struct workqueue_struct *rm_wq;
 	struct work_struct poll_work;
 	struct timer_list safety_timer;
+	struct hrtimer recheck;
+	u64 recheck_ns;
 	struct list_head irq_pending;
 	unsigned int nr_irq_pending;
 	struct hvisor_core_stats stats;
@@ -286,6 +310,56 @@ static void hvisor_core_retry_irqs(void)
 	spin_unlock_irqrestore(&core.bridge.res_lock, flags);
 }
 
+/* (Re)start the short re-check series: the first one MIN_NS from now. */
+static void hvisor_core_recheck_start(void)
+{
+	WRITE_ONCE(core.recheck_ns, HVISOR_CORE_RECHECK_MIN_NS);
+	hrtimer_start(&core.recheck, ns_to_ktime(HVISOR_CORE_RECHECK_MIN_NS),
+		      HRTIMER_MODE_REL);
+}
+
+/*
+ * The next period: back to the shortest when requests were waiting,
+ * doubled otherwise; 0 to stop. A polled hypervisor never stops and waits
+ * at most poll_us.
+ */
+static u64 hvisor_core_recheck_next(const struct hvisor_vhost_hv *hv,
+				    bool found)
+{
+	u64 ns = found ? HVISOR_CORE_RECHECK_MIN_NS :
+		 2 * READ_ONCE(core.recheck_ns);
+
+	if (hv->poll_us)
+		return min_t(u64, ns, (u64)hv->poll_us * NSEC_PER_USEC);
+	return ns > HVISOR_CORE_RECHECK_MAX_NS ? 0 : ns;
+}
+
+static enum hrtimer_restart hvisor_core_recheck(struct hrtimer *timer)
+{
+	struct hvisor_vhost_hv *hv = READ_ONCE(core.hv);
+	bool found;
+	u64 ns;
+
+	if (!hv || !READ_ONCE(core.live))
+		return HRTIMER_NORESTART;
+	found = hvisor_bridge_req_pending(&core.bridge);
+	if (found) {
+		atomic64_inc(&core.stats.rechecks);
+		hvisor_core_poll(HVISOR_CORE_IRQ_BUDGET);
+	}
+	ns = hvisor_core_recheck_next(hv, found);
+	if (ns) {
+		/*
+		 * Not hrtimer_forward_now(): a wakeup on another CPU may have
+		 * started the timer again meanwhile; hrtimer_start() is right
+		 * in both cases (the later start wins).
+		 */
+		WRITE_ONCE(core.recheck_ns, ns);
+		hrtimer_start(timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+	}
+	return HRTIMER_NORESTART;
+}
+
 /**
  * hvisor_vhost_wakeup() - the hypervisor has queued requests
  *
@@ -300,6 +374,7 @@ void hvisor_vhost_wakeup(void)
 	atomic64_inc(&core.stats.wakeups);
 	hvisor_core_poll(HVISOR_CORE_IRQ_BUDGET);
 	hvisor_core_retry_irqs();
+	hvisor_core_recheck_start();
 }
 EXPORT_SYMBOL_NS_GPL(hvisor_vhost_wakeup, HVISOR_VHOST_SIM_NS);
 
@@ -408,6 +483,35 @@ void hvisor_core_inject_cancel(struct hvisor_vdev *vdev)
 }
 
 /**
+ * hvisor_core_irq_lowered() - a device's InterruptStatus became 0
+ * @vdev: the device (InterruptACK cleared its last bit, or it was reset)
+ *
+ * Tells a hypervisor with level-like virtio interrupts to lower the line.
+ * Any context; called under vdev->lock (see hvisor_vdev_ack()).
+ */
+void hvisor_core_irq_lowered(struct hvisor_vdev *vdev)
+{
+	struct hvisor_vhost_hv *hv = READ_ONCE(core.hv);
+
+	if (hv && READ_ONCE(core.live) && hv->ops->irq_lowered)
+		hv->ops->irq_lowered(hv, vdev->zone->id, vdev->irq);
+}
+
+/**
+ * hvisor_core_irq_status_read() - the driver read InterruptStatus
+ * @vdev: the device
+ *
+ * Any context, not under vdev->lock.
+ */
+void hvisor_core_irq_status_read(struct hvisor_vdev *vdev)
+{
+	struct hvisor_vhost_hv *hv = READ_ONCE(core.hv);
+
+	if (hv && READ_ONCE(core.live) && hv->ops->irq_status_read)
+		hv->ops->irq_status_read(hv, vdev->zone->id, vdev->irq);
+}
+
+/**
  * hvisor_core_finish_req() - FINISH_REQ asked for by user space
  *
  * For /dev/hvisor (hvisor-tool's FINISH_REQ ioctl): drains the result ring
@@ -472,6 +576,9 @@ static int hvisor_core_start(struct hvisor_vhost_hv *hv)
 	/* Ask for the first wakeup; serve what came before we asked. */
 	if (hvisor_bridge_arm_wakeup(&core.bridge))
 		hvisor_vhost_wakeup();
+	/* Without wakeups, polling is all there is. */
+	if (hv->poll_us)
+		hvisor_core_recheck_start();
 	return 0;
 }
 
@@ -517,6 +624,8 @@ static void hvisor_core_stop(struct hvisor_vhost_hv *hv)
 
 	WRITE_ONCE(core.live, false);
 	del_timer_sync(&core.safety_timer);
+	/* Its callback does not restart once it sees !live. */
+	hrtimer_cancel(&core.recheck);
 	cancel_work_sync(&core.poll_work);
 	/* Every device was removed, and with it its deferred interrupt. */
 	WARN_ON_ONCE(!list_empty(&core.irq_pending));
@@ -610,6 +719,7 @@ void hvisor_core_get_status(struct hvisor_vhost_status *st)
 	st->finish_calls = atomic64_read(&core.stats.finish_calls);
 	st->wakeups = atomic64_read(&core.stats.wakeups);
 	st->safety_net = atomic64_read(&core.stats.safety_net);
+	st->rechecks = atomic64_read(&core.stats.rechecks);
 	st->bad_requests = atomic64_read(&core.stats.bad_requests);
 	st->irq_deferred = atomic64_read(&core.stats.irq_deferred);
 }
@@ -619,6 +729,8 @@ int hvisor_core_init(void)
 	spin_lock_init(&core.consume_lock);
 	INIT_WORK(&core.poll_work, hvisor_core_poll_work);
 	timer_setup(&core.safety_timer, hvisor_core_safety, 0);
+	hrtimer_init(&core.recheck, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	core.recheck.function = hvisor_core_recheck;
 	INIT_LIST_HEAD(&core.irq_pending);
 	core.wq = alloc_workqueue("hvisor_vhost", WQ_HIGHPRI | WQ_MEM_RECLAIM,
 				  0);
@@ -635,6 +747,8 @@ int hvisor_core_init(void)
 /* After every device is freed; waits for the removal works to return. */
 void hvisor_core_exit(void)
 {
+	/* A wakeup that raced with hvisor_core_stop() may have started it. */
+	hrtimer_cancel(&core.recheck);
 	destroy_workqueue(core.rm_wq);
 	destroy_workqueue(core.wq);
 }

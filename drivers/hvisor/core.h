@@ -59,6 +59,8 @@ extern const struct hvisor_dev_type hvisor_console_type;
 void hvisor_core_inject(struct hvisor_vdev *vdev);
 /* Forget a removed device's interrupt still waiting for room. */
 void hvisor_core_inject_cancel(struct hvisor_vdev *vdev);
+void hvisor_core_irq_lowered(struct hvisor_vdev *vdev);
+void hvisor_core_irq_status_read(struct hvisor_vdev *vdev);
 /* Answer a vCPU whose access was deferred (HVISOR_MMIO_DEFERRED). */
 void hvisor_core_answer(u32 cpu, u64 value, u64 size);
 /* Workqueue for deferred device work (resets). */

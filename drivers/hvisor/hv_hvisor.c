@@ -9,6 +9,16 @@
  * device-tree node, or on x86 hvisor's exact CPUID answer (hv_ident.c:
  * the signature alone is also real ACRN's) followed by a GET_VIRTIO_IRQ
  * call that must return a sane answer.
+ *
+ * LoongArch has two hvisor generations, told apart only by CONFIG_CHECK's
+ * magic (unknown hypercalls return 0, so probing a call proves nothing):
+ *  - magic >= 0x06: the wakeup line (HWI2) and the guests' virtio
+ *    interrupts stay asserted until lowered with hypercall 11: (0, HWI2)
+ *    after each wakeup, (zone, irq) when a device's InterruptStatus
+ *    becomes 0 (InterruptACK, reset);
+ *  - older: no wakeup interrupt at all (the core polls the request ring,
+ *    at most loongarch_poll_us apart) and hypercall 20 lowers the guest's
+ *    interrupt when the driver reads InterruptStatus.
  */
 
 #define pr_fmt(fmt) "hvisor_vhost: " fmt
@@ -97,15 +107,24 @@ static unsigned long hvisor_call(unsigned long code, unsigned long arg0,
  * struct hvisor_real - state of the real-hvisor backend
  * @hv: what the core sees
  * @irq: Linux interrupt of hvisor's wakeup; 0 when not requested
+ * @level_irqs: LoongArch hvisor with hypercall 11: lines stay asserted
+ *	until lowered (set once at probe, before any request)
  */
 static struct hvisor_real {
 	struct hvisor_vhost_hv hv;
 	unsigned int irq;
+	bool level_irqs;
 } hvisor_real;
 
 static irqreturn_t hvisor_real_wakeup(int irq, void *data)
 {
 	hvisor_vhost_wakeup();
+	/*
+	 * After the ring was consumed and need_wakeup set again: a request
+	 * queued from now on raises the line anew.
+	 */
+	if (IS_ENABLED(CONFIG_LOONGARCH) && hvisor_real.level_irqs)
+		hvisor_call(HVISOR_HC_CLEAR_INJECT_IRQ, 0, HVISOR_LA_WAKEUP_HWI);
 	/* The line may be shared: hvisor gives no way to tell it was us. */
 	return IRQ_HANDLED;
 }
@@ -189,9 +208,67 @@ static int hvisor_real_deassert_irq(struct hvisor_vhost_hv *hv, u32 zone_id,
 {
 	return (long)hvisor_call(HVISOR_HC_CLEAR_INJECT_IRQ, zone_id, irq);
 }
+
+static void hvisor_real_irq_lowered(struct hvisor_vhost_hv *hv, u32 zone_id,
+				    u32 irq)
+{
+	if (hvisor_real.level_irqs)
+		hvisor_call(HVISOR_HC_CLEAR_INJECT_IRQ, zone_id, irq);
+}
+
+static void hvisor_real_irq_status_read(struct hvisor_vhost_hv *hv,
+					u32 zone_id, u32 irq)
+{
+	if (!hvisor_real.level_irqs)
+		hvisor_call(HVISOR_HC_LA_CLEAR_INJECT_OLD, 0, 0);
+}
+
+static unsigned int loongarch_poll_us = 200;
+module_param(loongarch_poll_us, uint, 0444);
+MODULE_PARM_DESC(loongarch_poll_us,
+		 "LoongArch hvisor older than CONFIG_CHECK magic 0x06 sends no wakeup interrupt: poll the request ring at least this often (microseconds, 10..100000)");
+
+/*
+ * Which generation is behind the bridge (see the top of this file). Before
+ * the bridge is handed over, so no request sees a half-set-up backend.
+ */
+static int hvisor_real_la_setup(void)
+{
+	u64 magic = 0;
+	int ret;
+
+	ret = hvisor_real_config_check(&hvisor_real.hv, &magic);
+	if (ret) {
+		pr_err("LoongArch: CONFIG_CHECK failed (%d): cannot tell the hvisor generation\n",
+		       ret);
+		return -EIO;
+	}
+	hvisor_real.level_irqs = magic >= HVISOR_LA_MAGIC_LEVEL_IRQ;
+	if (hvisor_real.level_irqs) {
+		pr_info("LoongArch hvisor, config magic %#llx: wakeup interrupt, lines lowered with hypercall 11\n",
+			magic);
+		return 0;
+	}
+	if (loongarch_poll_us < 10 || loongarch_poll_us > 100000) {
+		pr_err("loongarch_poll_us=%u: use 10..100000\n",
+		       loongarch_poll_us);
+		return -EINVAL;
+	}
+	hvisor_real.hv.poll_us = loongarch_poll_us;
+	pr_info("LoongArch hvisor, config magic %#llx: no wakeup interrupt, polling at most %u us apart\n",
+		magic, loongarch_poll_us);
+	return 0;
+}
 #else
-/* Only LoongArch's hvisor has the call. */
+/* Only LoongArch's hvisor has these calls. */
 #define hvisor_real_deassert_irq NULL
+#define hvisor_real_irq_lowered NULL
+#define hvisor_real_irq_status_read NULL
+
+static int hvisor_real_la_setup(void)
+{
+	return 0;
+}
 #endif
 
 /* Zone memory is whatever is not root's own RAM. */
@@ -216,6 +293,8 @@ static const struct hvisor_vhost_hv_ops hvisor_real_ops = {
 	.set_boot_mode = hvisor_real_set_boot_mode,
 	.get_ecam_base = hvisor_real_get_ecam_base,
 	.deassert_irq = hvisor_real_deassert_irq,
+	.irq_lowered = hvisor_real_irq_lowered,
+	.irq_status_read = hvisor_real_irq_status_read,
 	.zone_mem_check = hvisor_real_zone_mem_check,
 };
 
@@ -313,6 +392,9 @@ int hvisor_hvisor_probe(void)
 		.ops = &hvisor_real_ops,
 		.owner = THIS_MODULE,
 	};
+	ret = hvisor_real_la_setup();
+	if (ret)
+		return ret;
 	/* The bridge must exist before the first request can be answered. */
 	ret = hvisor_vhost_attach(&hvisor_real.hv);
 	if (ret)

@@ -204,6 +204,9 @@ u64 hvisor_vdev_mmio_read(struct hvisor_vdev *vdev, u64 offset, u32 size)
 	else
 		val = hvisor_vdev_read_reg(vdev, offset);
 	spin_unlock_irqrestore(&vdev->lock, flags);
+	/* Older LoongArch hvisor lowers the line when the driver looks. */
+	if (offset == VIRTIO_MMIO_INTERRUPT_STATUS)
+		hvisor_core_irq_status_read(vdev);
 	return val;
 }
 
@@ -433,9 +436,6 @@ static const char *hvisor_vdev_write_reg_locked(struct hvisor_vdev *vdev,
 		break;
 	case VIRTIO_MMIO_QUEUE_READY:
 		return hvisor_vdev_queue_ready(vdev, value);
-	case VIRTIO_MMIO_INTERRUPT_ACK:
-		atomic_andnot(value, &vdev->isr);
-		break;
 	case VIRTIO_MMIO_SHM_SEL:
 		/* There is no shared memory region to select. */
 		break;
@@ -474,6 +474,32 @@ static void hvisor_vdev_write_reg(struct hvisor_vdev *vdev, u64 offset,
 	spin_unlock_irqrestore(&vdev->lock, flags);
 	if (why)
 		hvisor_vdev_fail(vdev, why);
+}
+
+/*
+ * InterruptACK. When it leaves no bit set, a hypervisor whose virtio
+ * interrupts stay asserted until told (LoongArch) lowers the line: even
+ * when nothing was set, so a line raised by an injection that raced with
+ * a reset comes down at the driver's next (spurious) interrupt.
+ *
+ * The line is lowered before the bits are cleared, both under vdev->lock:
+ * hvisor_vdev_interrupt() sets a bit and injects only on 0 -> non-zero,
+ * so an interrupt due after this ACK finds the bits clear only once the
+ * line is down, and its injection raises it again. Lowered after the
+ * clear, that injection could be swallowed by the lowering, leaving a bit
+ * set that no interrupt announces and that suppresses every later one.
+ */
+static void hvisor_vdev_ack(struct hvisor_vdev *vdev, u32 value)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vdev->lock, flags);
+	if (!hvisor_vdev_frozen(vdev)) {
+		if (!(atomic_read(&vdev->isr) & ~value))
+			hvisor_core_irq_lowered(vdev);
+		atomic_andnot(value, &vdev->isr);
+	}
+	spin_unlock_irqrestore(&vdev->lock, flags);
 }
 
 /*
@@ -544,6 +570,8 @@ int hvisor_vdev_mmio_write(struct hvisor_vdev *vdev, u64 offset, u32 size,
 		hvisor_vdev_notify(vdev, value);
 	else if (offset == VIRTIO_MMIO_STATUS)
 		ret = hvisor_vdev_write_status(vdev, value, src_cpu);
+	else if (offset == VIRTIO_MMIO_INTERRUPT_ACK)
+		hvisor_vdev_ack(vdev, value);
 	else
 		hvisor_vdev_write_reg(vdev, offset, value);
 	rcu_read_unlock();
@@ -721,6 +749,8 @@ static void hvisor_vdev_reset_work(struct work_struct *work)
 		vdev->ops->reset(vdev);
 
 	spin_lock_irqsave(&vdev->lock, flags);
+	/* isr becomes 0: a line left asserted comes down (see _ack()). */
+	hvisor_core_irq_lowered(vdev);
 	hvisor_vdev_clear(vdev);
 	waiters = vdev->reset_waiters;
 	vdev->reset_waiters = 0;

@@ -53,6 +53,15 @@
 #define HVISOR_HC_SET_BOOT_MODE		8
 #define HVISOR_HC_GET_ECAM_BASE		9
 #define HVISOR_HC_CLEAR_INJECT_IRQ	11
+/*
+ * LoongArch's older hvisor (CONFIG_CHECK magic below 0x06): lowers the
+ * virtio interrupt of the guest being served, no arguments.
+ */
+#define HVISOR_HC_LA_CLEAR_INJECT_OLD	20
+/* LoongArch CPUINTC HWI2: root's wakeup line, re-armed with call 11. */
+#define HVISOR_LA_WAKEUP_HWI		4
+/* First CONFIG_CHECK magic of the LoongArch hvisor with call 11. */
+#define HVISOR_LA_MAGIC_LEVEL_IRQ	0x06
 
 /**
  * struct hvisor_tool_mem_region - one memory region of a zone

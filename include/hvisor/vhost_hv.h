@@ -62,6 +62,15 @@ struct hvisor_vhost_ram {
  *	its guest side (the guest driver still talks to the device during the
  *	call). @force: the user asked not to wait for the guest. Optional.
  *	Process context, may sleep.
+ * @irq_lowered: the InterruptStatus of device @irq of zone @zone_id became
+ *	0 (the driver's InterruptACK cleared the last bit, or the device was
+ *	reset): a hypervisor whose virtio interrupts stay asserted until told
+ *	(LoongArch's newer hvisor) lowers the line. Optional. Any context,
+ *	hard interrupt included; called under the device's lock, so it must
+ *	not call back into hvisor_vhost.
+ * @irq_status_read: the driver read InterruptStatus of device @irq of zone
+ *	@zone_id (LoongArch's older hvisor lowers the line then). Optional.
+ *	Any context, hard interrupt included.
  *
  * Zone management, for /dev/hvisor (Documentation/hsm.rst). Each is
  * optional: /dev/hvisor answers EOPNOTSUPP for a missing one. All run in
@@ -102,6 +111,9 @@ struct hvisor_vhost_hv_ops {
 	void (*device_removing)(struct hvisor_vhost_hv *hv,
 				const struct hvisor_vhost_hv_dev *dev,
 				bool force);
+	void (*irq_lowered)(struct hvisor_vhost_hv *hv, u32 zone_id, u32 irq);
+	void (*irq_status_read)(struct hvisor_vhost_hv *hv, u32 zone_id,
+				u32 irq);
 	int (*config_check)(struct hvisor_vhost_hv *hv, u64 *magic);
 	int (*zone_start)(struct hvisor_vhost_hv *hv,
 			  const struct hvisor_tool_zone_config *cfg);
@@ -123,6 +135,10 @@ struct hvisor_vhost_hv_ops {
  * @ops: its operations
  * @owner: module providing @ops; pinned while attached
  * @simulated: true for the simulator (reported in the status flags)
+ * @poll_us: 0 when the hypervisor sends a wakeup interrupt for requests
+ *	it queues while need_wakeup is set; otherwise it sends none (older
+ *	LoongArch hvisor) and the core polls the request ring at least every
+ *	@poll_us microseconds, so no request waits longer than that.
  * @default_zone: zone for devices added with zone 0; 0 if there is none
  * @slot_base: with @nr_slots, where devices go when added with address 0:
  *	slot n is at @slot_base + n * 0x200 with interrupt @irq_base + n.
@@ -136,6 +152,7 @@ struct hvisor_vhost_hv {
 	const struct hvisor_vhost_hv_ops *ops;
 	struct module *owner;
 	bool simulated;
+	u32 poll_us;
 	u32 default_zone;
 	u64 slot_base;
 	u32 irq_base;

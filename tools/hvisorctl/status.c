@@ -19,6 +19,8 @@ static const char status_help[] =
 "\n"
 "  --json    one JSON object with every field\n";
 
+#define NR_COUNTERS 9
+
 struct counter {
 	const char *key;	/* JSON key */
 	const char *label;	/* text label */
@@ -26,9 +28,9 @@ struct counter {
 };
 
 static void status_counters(const struct hvisor_vhost_status *st,
-			    struct counter c[8])
+			    struct counter c[NR_COUNTERS])
 {
-	const struct counter tmp[8] = {
+	const struct counter tmp[NR_COUNTERS] = {
 		{ "requests", "requests", st->requests },
 		{ "notifies", "notifies", st->notifies },
 		{ "interrupts", "interrupts", st->interrupts },
@@ -37,6 +39,7 @@ static void status_counters(const struct hvisor_vhost_status *st,
 		{ "safety_net", "safety net", st->safety_net },
 		{ "bad_requests", "bad requests", st->bad_requests },
 		{ "irq_deferred", "irq deferred", st->irq_deferred },
+		{ "rechecks", "rechecks", st->rechecks },
 	};
 
 	memcpy(c, tmp, sizeof(tmp));
@@ -53,7 +56,7 @@ static void status_flags(uint32_t flags, char *buf, size_t size)
 
 static void status_text(const struct hvisor_vhost_status *st)
 {
-	struct counter c[8];
+	struct counter c[NR_COUNTERS];
 	char flags[48];
 	size_t i;
 
@@ -65,14 +68,14 @@ static void status_text(const struct hvisor_vhost_status *st)
 	printf("%-14s0x%x (%s)\n", "flags", st->flags, flags);
 	printf("%-14s%u\n", "zones", st->nr_zones);
 	printf("%-14s%u\n", "devices", st->nr_devices);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < NR_COUNTERS; i++)
 		printf("%-14s%" PRIu64 "\n", c[i].label, c[i].value);
 }
 
 static void status_json(const struct hvisor_vhost_status *st)
 {
 	struct json_writer w;
-	struct counter c[8];
+	struct counter c[NR_COUNTERS];
 	size_t i;
 
 	status_counters(st, c);
@@ -92,7 +95,7 @@ static void status_json(const struct hvisor_vhost_status *st)
 	jw_u64(&w, st->nr_zones);
 	jw_key(&w, "devices");
 	jw_u64(&w, st->nr_devices);
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < NR_COUNTERS; i++) {
 		jw_key(&w, c[i].key);
 		jw_u64(&w, c[i].value);
 	}

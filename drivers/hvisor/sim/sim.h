@@ -44,6 +44,9 @@ void sim_hv_exit_virtio(void);
 void sim_hv_finish_req(void);
 bool sim_hv_access(u32 zone, u64 addr, u32 size, u64 *value, bool is_write);
 void sim_hv_count_guest_irq(bool delivered);
+void sim_hv_count_irq_held(void);
+void sim_hv_count_irq_lowered(void);
+u32 sim_hv_poll_us(void);
 
 struct dentry *sim_hv_debugfs(void);
 
@@ -69,5 +72,6 @@ void sim_transport_exit(void);
 int sim_transport_add(const struct hvisor_vhost_hv_dev *dev);
 void sim_transport_remove(const struct hvisor_vhost_hv_dev *dev, bool force);
 bool sim_transport_irq(u32 zone, u32 irq);
+void sim_transport_irq_lower(u32 zone, u32 irq);
 
 #endif /* _HVISOR_SIM_H */

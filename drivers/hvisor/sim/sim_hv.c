@@ -61,7 +61,12 @@
 static char *wakeup = "remote";
 module_param(wakeup, charp, 0444);
 MODULE_PARM_DESC(wakeup,
-		 "delivery of hvisor's wakeup interrupt: remote (IPI to another CPU, default), local (irq_work on this CPU), direct (call the consumer inline)");
+		 "delivery of hvisor's wakeup interrupt: remote (IPI to another CPU, default), local (irq_work on this CPU), direct (call the consumer inline), none (never: root polls, as with older LoongArch hvisor)");
+
+static unsigned int poll_us = 200;
+module_param(poll_us, uint, 0444);
+MODULE_PARM_DESC(poll_us,
+		 "with wakeup=none: root polls the request ring at least this often (microseconds, 10..100000)");
 
 static unsigned int lose_wakeup_every;
 module_param(lose_wakeup_every, uint, 0644);
@@ -92,6 +97,7 @@ enum sim_wake_mode {
 	SIM_WAKE_REMOTE,
 	SIM_WAKE_LOCAL,
 	SIM_WAKE_DIRECT,
+	SIM_WAKE_NONE,
 };
 
 /**
@@ -111,6 +117,9 @@ enum sim_wake_mode {
  * @results: result ring entries drained
  * @guest_irqs: interrupts raised on a simulated guest device
  * @stray_irqs: result entries matching no simulated guest device
+ * @irqs_held: injections not delivered because the line was still up
+ *	(irq_level)
+ * @irq_lowered: root's irq_lowered calls
  * @spurious_answers: cfg_flags moves nobody waited for (root must answer
  *	exactly the requests with need_interrupt == 0, each once)
  */
@@ -130,6 +139,8 @@ struct sim_hv_stats {
 	atomic64_t results;
 	atomic64_t guest_irqs;
 	atomic64_t stray_irqs;
+	atomic64_t irqs_held;
+	atomic64_t irq_lowered;
 	atomic64_t spurious_answers;
 };
 
@@ -310,6 +321,9 @@ static void sim_hv_deliver_wakeup(void)
 {
 	unsigned int every = READ_ONCE(lose_wakeup_every);
 
+	/* Root finds the request by polling. */
+	if (sim.mode == SIM_WAKE_NONE)
+		return;
 	if (every && (unsigned int)atomic_inc_return(&sim.wake_seq) % every == 0) {
 		atomic64_inc(&sim.stats.wakeups_lost);
 		return;
@@ -324,6 +338,8 @@ static void sim_hv_deliver_wakeup(void)
 		break;
 	case SIM_WAKE_REMOTE:
 		sim_hv_wake_remote();
+		break;
+	case SIM_WAKE_NONE:
 		break;
 	}
 }
@@ -620,6 +636,32 @@ void sim_hv_count_guest_irq(bool delivered)
 }
 
 /**
+ * sim_hv_count_irq_held() - an injection found the line still up
+ */
+void sim_hv_count_irq_held(void)
+{
+	atomic64_inc(&sim.stats.irqs_held);
+}
+
+/**
+ * sim_hv_count_irq_lowered() - root lowered a line (irq_lowered)
+ */
+void sim_hv_count_irq_lowered(void)
+{
+	atomic64_inc(&sim.stats.irq_lowered);
+}
+
+/**
+ * sim_hv_poll_us() - how often root must poll
+ *
+ * Return: 0 when wakeups are delivered, else the poll_us parameter.
+ */
+u32 sim_hv_poll_us(void)
+{
+	return sim.mode == SIM_WAKE_NONE ? poll_us : 0;
+}
+
+/**
  * sim_hv_init_virtio() - the INIT_VIRTIO hypercall
  * @bridge: the bridge page root allocated
  *
@@ -689,6 +731,8 @@ static int sim_hv_stats_show(struct seq_file *m, void *unused)
 		{ "results", &st->results },
 		{ "guest_irqs", &st->guest_irqs },
 		{ "stray_irqs", &st->stray_irqs },
+		{ "irqs_held", &st->irqs_held },
+		{ "irq_lowered", &st->irq_lowered },
 		{ "spurious_answers", &st->spurious_answers },
 	};
 	unsigned int i;
@@ -727,8 +771,14 @@ int sim_hv_init(void)
 		sim.mode = SIM_WAKE_LOCAL;
 	} else if (!strcmp(wakeup, "direct")) {
 		sim.mode = SIM_WAKE_DIRECT;
+	} else if (!strcmp(wakeup, "none")) {
+		sim.mode = SIM_WAKE_NONE;
 	} else {
-		pr_err("wakeup=%s: use remote, local or direct\n", wakeup);
+		pr_err("wakeup=%s: use remote, local, direct or none\n", wakeup);
+		return -EINVAL;
+	}
+	if (poll_us < 10 || poll_us > 100000) {
+		pr_err("poll_us=%u: use 10..100000\n", poll_us);
 		return -EINVAL;
 	}
 	spin_lock_init(&sim.prod_lock);

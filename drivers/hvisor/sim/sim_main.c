@@ -113,6 +113,11 @@ static int sim_deassert_irq(struct hvisor_vhost_hv *hv, u32 zone_id, u32 irq)
 	return sim_zone_deassert_irq(zone_id, irq);
 }
 
+static void sim_irq_lowered(struct hvisor_vhost_hv *hv, u32 zone_id, u32 irq)
+{
+	sim_transport_irq_lower(zone_id, irq);
+}
+
 static int sim_zone_mem_check_op(struct hvisor_vhost_hv *hv, u64 pa, u64 size)
 {
 	return sim_zone_mem_check(pa, size);
@@ -138,6 +143,7 @@ static const struct hvisor_vhost_hv_ops sim_ops = {
 	.set_boot_mode = sim_set_boot_mode,
 	.get_ecam_base = sim_get_ecam_base,
 	.deassert_irq = sim_deassert_irq,
+	.irq_lowered = sim_irq_lowered,
 	.zone_mem_check = sim_zone_mem_check_op,
 	.zone_ram = sim_zone_ram,
 };
@@ -254,6 +260,7 @@ static int __init sim_init(void)
 	ret = sim_transport_init();
 	if (ret)
 		goto err_zone;
+	sim_hv.poll_us = sim_hv_poll_us();
 	ret = hvisor_vhost_attach(&sim_hv);
 	if (ret) {
 		pr_err("cannot attach to hvisor_vhost (load it with hypervisor=sim): %d\n",

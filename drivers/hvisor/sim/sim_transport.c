@@ -53,6 +53,11 @@
 /* Retries of a multi-access config read whose generation kept changing. */
 #define SIM_CONFIG_RETRIES	16
 
+static bool irq_level;
+module_param(irq_level, bool, 0444);
+MODULE_PARM_DESC(irq_level,
+		 "guest interrupts stay asserted until root lowers them, as with LoongArch's newer hvisor: an injection while asserted is not delivered");
+
 static unsigned int max_queue_size = 256;
 module_param(max_queue_size, uint, 0444);
 MODULE_PARM_DESC(max_queue_size,
@@ -71,6 +76,8 @@ MODULE_PARM_DESC(max_queue_size,
  *	in hard interrupt context
  * @vqs_lock: protects @vqs_live and the walk of vdev.vqs by the interrupt
  *	handler against find_vqs/del_vqs. Taken with interrupts disabled.
+ * @asserted: bit 0: the line is up (irq_level only); set by an
+ *	injection, cleared by root's irq_lowered; atomic bit operations
  * @vqs_live: the virtqueues exist; vring interrupts are delivered
  * @config_live: register_virtio_device() has set up vdev.config_lock;
  *	config interrupts are delivered
@@ -83,6 +90,7 @@ struct sim_dev {
 	u32 irq;
 	u64 addr;
 	struct irq_work irq_work;
+	unsigned long asserted;
 	spinlock_t vqs_lock;	/* vqs_live, vdev.vqs against the handler */
 	bool vqs_live;
 	bool config_live;
@@ -622,13 +630,40 @@ bool sim_transport_irq(u32 zone, u32 irq)
 	rcu_read_lock();
 	list_for_each_entry_rcu(sd, &sim_devs, node) {
 		if (sd->zone == zone && sd->irq == irq) {
-			irq_work_queue(&sd->irq_work);
+			if (READ_ONCE(irq_level) &&
+			    test_and_set_bit(0, &sd->asserted))
+				sim_hv_count_irq_held();
+			else
+				irq_work_queue(&sd->irq_work);
 			found = true;
 			break;
 		}
 	}
 	rcu_read_unlock();
 	return found;
+}
+
+/**
+ * sim_transport_irq_lower() - root lowers a guest interrupt line
+ * @zone: zone of the device
+ * @irq: its interrupt number
+ *
+ * Only irq_level keeps lines up; otherwise nothing changes. Any context;
+ * called under hvisor_vhost's device lock, so it calls nothing back.
+ */
+void sim_transport_irq_lower(u32 zone, u32 irq)
+{
+	struct sim_dev *sd;
+
+	sim_hv_count_irq_lowered();
+	rcu_read_lock();
+	list_for_each_entry_rcu(sd, &sim_devs, node) {
+		if (sd->zone == zone && sd->irq == irq) {
+			clear_bit(0, &sd->asserted);
+			break;
+		}
+	}
+	rcu_read_unlock();
 }
 
 static void sim_dev_release(struct device *dev)

@@ -143,6 +143,7 @@ static int fake_status(struct hvisor_vhost_status *st)
 	st->notifies = 42;
 	st->bad_requests = 1;
 	st->irq_deferred = 3;
+	st->rechecks = 4;
 	return 0;
 }
 

@@ -443,6 +443,8 @@ static void test_fake_status(void)
 	      !strcmp(json_get(v, "hypervisor", NULL)->str, "simulator"));
 	CHECK(json_get(v, "irq_deferred", NULL) &&
 	      !strcmp(json_get(v, "irq_deferred", NULL)->str, "3"));
+	CHECK(json_get(v, "rechecks", NULL) &&
+	      !strcmp(json_get(v, "rechecks", NULL)->str, "4"));
 	json_free(v);
 
 	fake_env("FAKE_NOHV=1", NULL, NULL, NULL);
