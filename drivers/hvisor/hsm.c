@@ -67,14 +67,6 @@ static long hsm_finish_req(void)
 	return hvisor_core_finish_req();
 }
 
-static long hsm_scmi(unsigned int cmd)
-{
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	pr_info_once("/dev/hvisor: SCMI clock, reset and power requests are not served by hvisor_vhost (answered EOPNOTSUPP)\n");
-	return -EOPNOTSUPP;
-}
-
 /* ------------------------------------------------------------------ */
 /* LOAD_IMAGE                                                          */
 
@@ -242,7 +234,7 @@ static long hsm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	case HVISOR_TOOL_SCMI_CLOCK:
 	case HVISOR_TOOL_SCMI_RESET:
 	case HVISOR_TOOL_SCMI_POWER:
-		return hsm_scmi(cmd);
+		return hvisor_hsm_scmi(cmd, arg);
 	case HVISOR_TOOL_GET_TASK:
 		/* Defined by hvisor-tool, never served by hvisor.ko either. */
 		return -EINVAL;
@@ -321,4 +313,5 @@ void hvisor_hsm_exit(void)
 	if (hsm_registered)
 		misc_deregister(&hsm_misc);
 	hsm_registered = false;
+	hvisor_hsm_scmi_exit();
 }

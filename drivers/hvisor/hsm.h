@@ -7,6 +7,7 @@
  * hsm_zone.c    zones started through ZONE_START: records, start,
  *               shutdown, list, which memory may be loaded or mapped
  * hsm_config.c  checks of a zone configuration (pure, KUnit-tested)
+ * hsm_scmi.c    SCMI clock, reset and power requests, from the device tree
  *
  * What the rest of the module calls is declared in core.h.
  */
@@ -41,5 +42,9 @@ long hvisor_hsm_deassert_irq(const void __user *arg);
  */
 int hvisor_hsm_load_target(u64 pa, u64 size, struct module **pin);
 int hvisor_hsm_map_target(u64 pa, u64 size, struct module **pin);
+
+/* hsm_scmi.c */
+long hvisor_hsm_scmi(unsigned int cmd, void __user *arg);
+void hvisor_hsm_scmi_exit(void);
 
 #endif /* _HVISOR_HSM_H */

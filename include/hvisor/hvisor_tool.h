@@ -374,11 +374,131 @@ struct hvisor_tool_irq_line {
 	__u32 irq_id;
 };
 
+/* SCMI subcommands (struct hvisor_tool_scmi_*.subcmd). */
+#define HVISOR_TOOL_SCMI_CLOCK_GET_COUNT	0x01
+#define HVISOR_TOOL_SCMI_CLOCK_GET_ATTRIBUTES	0x02
+#define HVISOR_TOOL_SCMI_CLOCK_DESCRIBE_RATES	0x03
+#define HVISOR_TOOL_SCMI_CLOCK_RATE_GET		0x04
+#define HVISOR_TOOL_SCMI_CLOCK_RATE_SET		0x05
+#define HVISOR_TOOL_SCMI_CLOCK_CONFIG_GET	0x06
+#define HVISOR_TOOL_SCMI_CLOCK_CONFIG_SET	0x07
+#define HVISOR_TOOL_SCMI_CLOCK_NAME_GET		0x08
+#define HVISOR_TOOL_SCMI_RESET_GET_COUNT	0x01
+#define HVISOR_TOOL_SCMI_RESET_RESET		0x02
+#define HVISOR_TOOL_SCMI_POWER_GET_COUNT	0x01
+#define HVISOR_TOOL_SCMI_POWER_GET_ATTRIBUTES	0x02
+#define HVISOR_TOOL_SCMI_POWER_STATE_SET	0x03
+#define HVISOR_TOOL_SCMI_POWER_STATE_GET	0x04
+/* SCMI power states; reset flags (SCMI's RESET message). */
+#define HVISOR_TOOL_SCMI_POWER_ON		0x00000000U
+#define HVISOR_TOOL_SCMI_POWER_OFF		0x40000000U
+#define HVISOR_TOOL_SCMI_RESET_AUTONOMOUS	0x1U
+#define HVISOR_TOOL_SCMI_RESET_EXPLICIT_ASSERT	0x2U
+#define HVISOR_TOOL_SCMI_NAME_LEN		64
+
+/**
+ * struct hvisor_tool_scmi_clock - SCMI_CLOCK (hvisor_scmi_clock_args)
+ * @subcmd: HVISOR_TOOL_SCMI_CLOCK_*
+ * @data_len: unused
+ * @u: per subcommand: @u.count (GET_COUNT), @u.attr (GET_ATTRIBUTES:
+ *	enabled, parent_id (always ~0), name, is_valid), @u.rates
+ *	(DESCRIBE_RATES: nothing is returned, as with hvisor.ko), @u.rate
+ *	(RATE_GET, RATE_SET: Hz), @u.config (CONFIG_GET, CONFIG_SET: bit 0
+ *	is "enabled"), @u.name (NAME_GET); each starts with the clock id,
+ *	the index of the clock in the "clocks" property of root's
+ *	/hvisor_virtio_device node
+ */
+struct hvisor_tool_scmi_clock {
+	__u32 subcmd;
+	__u32 data_len;
+	union {
+		__u32 count;
+		struct {
+			__u32 clock_id;
+			__u32 enabled;
+			__u32 parent_id;
+			char name[HVISOR_TOOL_SCMI_NAME_LEN];
+			__u32 is_valid;
+		} attr;
+		struct {
+			__u32 clock_id;
+			__u32 rate_index;
+			__u32 num_rates;
+			__u32 remaining;
+			__u64 rates[8];
+		} rates;
+		struct {
+			__u32 clock_id;
+			__u64 rate;
+		} rate;
+		struct {
+			__u32 clock_id;
+			__u32 flags;
+			__u64 rate;
+		} rate_set;
+		struct {
+			__u32 clock_id;
+			__u32 flags;
+			__u32 config;
+			__u32 extended_config_val;
+		} config;
+		struct {
+			__u32 clock_id;
+			char name[HVISOR_TOOL_SCMI_NAME_LEN];
+		} name;
+	} u;
+};
+
+/**
+ * struct hvisor_tool_scmi_reset - SCMI_RESET (hvisor_scmi_reset_args)
+ * @subcmd: HVISOR_TOOL_SCMI_RESET_*
+ * @data_len: unused
+ * @u: @u.count (GET_COUNT) or @u.reset (RESET: domain_id, the index in
+ *	the node's "resets" property; flags, HVISOR_TOOL_SCMI_RESET_*;
+ *	reset_state, unused)
+ */
+struct hvisor_tool_scmi_reset {
+	__u32 subcmd;
+	__u32 data_len;
+	union {
+		__u32 count;
+		struct {
+			__u32 domain_id;
+			__u32 flags;
+			__u32 reset_state;
+		} reset;
+	} u;
+};
+
+/**
+ * struct hvisor_tool_scmi_power - SCMI_POWER (hvisor_scmi_power_args)
+ * @subcmd: HVISOR_TOOL_SCMI_POWER_*
+ * @data_len: unused
+ * @u: @u.count (GET_COUNT), @u.attr (GET_ATTRIBUTES: flags 0, the
+ *	domain's name) or @u.state (STATE_SET, STATE_GET:
+ *	HVISOR_TOOL_SCMI_POWER_ON or _OFF); domain_id is the index in the
+ *	node's "power-domains" property
+ */
+struct hvisor_tool_scmi_power {
+	__u32 subcmd;
+	__u32 data_len;
+	union {
+		__u32 count;
+		struct {
+			__u32 domain_id;
+			__u32 flags;
+			char name[HVISOR_TOOL_SCMI_NAME_LEN];
+		} attr;
+		struct {
+			__u32 domain_id;
+			__u32 power_state;
+		} state;
+	} u;
+};
+
 /*
  * The ioctls. hvisor-tool declares several with a pointer type, so their
- * size field is a pointer's (8). SCMI arguments are 88, 20 and 80 bytes
- * (struct hvisor_scmi_{clock,reset,power}_args); hvisor_vhost does not
- * serve them, so only their numbers are here.
+ * size field is a pointer's (8).
  */
 #define HVISOR_TOOL_INIT_VIRTIO		_IO(HVISOR_TOOL_IOC_TYPE, 0)
 #define HVISOR_TOOL_GET_TASK		_IO(HVISOR_TOOL_IOC_TYPE, 1)
@@ -398,11 +518,11 @@ struct hvisor_tool_irq_line {
 #define HVISOR_TOOL_DEASSERT_IRQ \
 	_IOW(HVISOR_TOOL_IOC_TYPE, 11, struct hvisor_tool_irq_line)
 #define HVISOR_TOOL_SCMI_CLOCK \
-	_IOC(_IOC_READ | _IOC_WRITE, HVISOR_TOOL_IOC_TYPE, 32, 88)
+	_IOWR(HVISOR_TOOL_IOC_TYPE, 32, struct hvisor_tool_scmi_clock)
 #define HVISOR_TOOL_SCMI_RESET \
-	_IOC(_IOC_READ | _IOC_WRITE, HVISOR_TOOL_IOC_TYPE, 33, 20)
+	_IOWR(HVISOR_TOOL_IOC_TYPE, 33, struct hvisor_tool_scmi_reset)
 #define HVISOR_TOOL_SCMI_POWER \
-	_IOC(_IOC_READ | _IOC_WRITE, HVISOR_TOOL_IOC_TYPE, 34, 80)
+	_IOWR(HVISOR_TOOL_IOC_TYPE, 34, struct hvisor_tool_scmi_power)
 
 /* Layouts, as gcc lays out hvisor-tool's headers (64-bit targets). */
 static_assert(sizeof(struct hvisor_tool_mem_region) == 32);
@@ -467,5 +587,10 @@ static_assert(HVISOR_TOOL_ZONE_START == 0x40080103);
 static_assert(HVISOR_TOOL_ZONE_LIST == 0x80080105);
 static_assert(HVISOR_TOOL_LOAD_IMAGE == 0x40180108);
 static_assert(HVISOR_TOOL_SCMI_CLOCK == 0xc0580120);
+static_assert(sizeof(struct hvisor_tool_scmi_clock) == 88);
+static_assert(sizeof(struct hvisor_tool_scmi_reset) == 20);
+static_assert(sizeof(struct hvisor_tool_scmi_power) == 80);
+static_assert(offsetof(struct hvisor_tool_scmi_clock, u.rate.rate) == 16);
+static_assert(offsetof(struct hvisor_tool_scmi_clock, u.attr.is_valid) == 84);
 
 #endif /* _HVISOR_HVISOR_TOOL_H */

@@ -29,6 +29,12 @@
  *                                       refused with EINVAL
  *   hsm_tool others ID                  ECAM base, boot mode, deassert,
  *                                       FINISH_REQ, and what is not served
+ *   hsm_tool scmi-count                 SCMI GET_COUNTs: prints "clocks N
+ *                                       resets N power N"
+ *   hsm_tool scmi-clock ID              a clock's name, rate and state;
+ *                                       enable, check, disable, check
+ *   hsm_tool scmi-bad                   an unknown subcommand (EINVAL),
+ *                                       ids one past each count (ENOENT)
  *
  * Exit status 0 on success; 1 with "hsm_tool: WHAT: ERRNO-NAME (text)" on
  * stderr when a request fails; 2 for bad usage.
@@ -137,6 +143,50 @@ struct t_irq_line {
 #define T_GET_ECAM_BASE	_IOR(1, 10, __u64 *)
 #define T_DEASSERT_IRQ	_IOW(1, 11, struct t_irq_line)
 #define T_SCMI_CLOCK	_IOC(_IOC_READ | _IOC_WRITE, 1, 32, 88)
+#define T_SCMI_RESET	_IOC(_IOC_READ | _IOC_WRITE, 1, 33, 20)
+#define T_SCMI_POWER	_IOC(_IOC_READ | _IOC_WRITE, 1, 34, 80)
+
+/* hvisor-tool's hvisor_scmi_{clock,reset,power}_args, the parts used. */
+struct t_scmi_clock {
+	__u32 subcmd, data_len;
+	union {
+		__u32 count;
+		struct {
+			__u32 clock_id, enabled, parent_id;
+			char name[64];
+			__u32 is_valid;
+		} attr;
+		struct {
+			__u32 clock_id;
+			__u64 rate;
+		} rate;
+		struct {
+			__u32 clock_id, flags, config, extended;
+		} config;
+		__u64 pad[10];
+	} u;
+};
+
+struct t_scmi_reset {
+	__u32 subcmd, data_len;
+	union {
+		__u32 count;
+		struct {
+			__u32 domain_id, flags, reset_state;
+		} reset;
+	} u;
+};
+
+struct t_scmi_power {
+	__u32 subcmd, data_len;
+	union {
+		__u32 count;
+		struct {
+			__u32 domain_id, power_state;
+		} state;
+		char pad[72];
+	} u;
+};
 
 /* What gcc makes of hvisor-tool's own headers on x86_64. */
 _Static_assert(sizeof(struct t_zone_config) == 3264, "zone_config_t");
@@ -476,7 +526,6 @@ static int cmd_others(int argc, char **argv)
 {
 	struct t_boot_mode mode = { 0 };
 	struct t_irq_line line = { 0 };
-	char scmi[88] = { 0 };
 	__u64 ecam = 0;
 	int n = 0, efd, fd;
 	void *p;
@@ -497,8 +546,6 @@ static int cmd_others(int argc, char **argv)
 	efd = eventfd(0, EFD_NONBLOCK);
 	n += expect("SET_EVENTFD", req(T_SET_EVENTFD, efd), EOPNOTSUPP);
 	close(efd);
-	n += expect("SCMI clock", req(T_SCMI_CLOCK, (unsigned long)scmi),
-		    EOPNOTSUPP);
 	n += expect("ZONE_START from NULL", req(T_ZONE_START, 0), EFAULT);
 	n += expect("unknown ioctl", req(_IO(1, 99), 0), ENOTTY);
 	fd = open_dev();
@@ -508,6 +555,115 @@ static int cmd_others(int argc, char **argv)
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
 	close(fd);
+	return n ? 1 : 0;
+}
+
+static int scmi_counts(__u32 *clocks, __u32 *resets, __u32 *power)
+{
+	struct t_scmi_clock c = { .subcmd = 1 };
+	struct t_scmi_reset r = { .subcmd = 1 };
+	struct t_scmi_power p = { .subcmd = 1 };
+
+	if (req(T_SCMI_CLOCK, (unsigned long)&c))
+		return fail("SCMI clock GET_COUNT", errno);
+	if (req(T_SCMI_RESET, (unsigned long)&r))
+		return fail("SCMI reset GET_COUNT", errno);
+	if (req(T_SCMI_POWER, (unsigned long)&p))
+		return fail("SCMI power GET_COUNT", errno);
+	*clocks = c.u.count;
+	*resets = r.u.count;
+	*power = p.u.count;
+	return 0;
+}
+
+static int cmd_scmi_count(void)
+{
+	__u32 c, r, p;
+
+	if (scmi_counts(&c, &r, &p))
+		return 1;
+	printf("clocks %u resets %u power %u\n", c, r, p);
+	return 0;
+}
+
+/* CONFIG_GET of clock @id into *@on. */
+static int scmi_clock_on(__u32 id, __u32 *on)
+{
+	struct t_scmi_clock c = { .subcmd = 6, .u.config.clock_id = id };
+
+	if (req(T_SCMI_CLOCK, (unsigned long)&c))
+		return fail("SCMI clock CONFIG_GET", errno);
+	*on = c.u.config.config;
+	return 0;
+}
+
+static int scmi_clock_set(__u32 id, __u32 on)
+{
+	struct t_scmi_clock c = {
+		.subcmd = 7, .u.config = { .clock_id = id, .config = on },
+	};
+
+	return req(T_SCMI_CLOCK, (unsigned long)&c) ?
+		fail("SCMI clock CONFIG_SET", errno) : 0;
+}
+
+static int cmd_scmi_clock(int argc, char **argv)
+{
+	struct t_scmi_clock a = { .subcmd = 2 }, r = { .subcmd = 4 };
+	__u32 id, before, on;
+
+	if (argc != 1)
+		return 2;
+	id = num(argv[0]);
+	a.u.attr.clock_id = id;
+	r.u.rate.clock_id = id;
+	if (req(T_SCMI_CLOCK, (unsigned long)&a))
+		return fail("SCMI clock GET_ATTRIBUTES", errno);
+	if (req(T_SCMI_CLOCK, (unsigned long)&r))
+		return fail("SCMI clock RATE_GET", errno);
+	a.u.attr.name[63] = 0;
+	printf("name %s rate %llu enabled %u valid %u\n", a.u.attr.name,
+	       (unsigned long long)r.u.rate.rate, a.u.attr.enabled,
+	       a.u.attr.is_valid);
+	if (scmi_clock_on(id, &before) || scmi_clock_set(id, 1) ||
+	    scmi_clock_on(id, &on))
+		return 1;
+	if (!on) {
+		fprintf(stderr, "hsm_tool: clock %u off after CONFIG_SET on\n", id);
+		return 1;
+	}
+	if (scmi_clock_set(id, 0) || scmi_clock_on(id, &on))
+		return 1;
+	if (on != before) {
+		fprintf(stderr, "hsm_tool: clock %u: enabled %u after on+off, %u before\n",
+			id, on, before);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_scmi_bad(void)
+{
+	struct t_scmi_clock c = { .subcmd = 99 };
+	struct t_scmi_reset r = { .subcmd = 2 };
+	struct t_scmi_power p = { .subcmd = 3 };
+	__u32 nc, nr, np;
+	int n = 0;
+
+	if (scmi_counts(&nc, &nr, &np))
+		return 1;
+	n += expect("SCMI clock subcommand 99", req(T_SCMI_CLOCK, (unsigned long)&c),
+		    EINVAL);
+	c.subcmd = 4;
+	c.u.rate.clock_id = nc;
+	n += expect("SCMI clock one past the last", req(T_SCMI_CLOCK, (unsigned long)&c),
+		    ENOENT);
+	r.u.reset.domain_id = nr;
+	n += expect("SCMI reset one past the last", req(T_SCMI_RESET, (unsigned long)&r),
+		    ENOENT);
+	p.u.state.domain_id = np;
+	n += expect("SCMI power one past the last", req(T_SCMI_POWER, (unsigned long)&p),
+		    ENOENT);
 	return n ? 1 : 0;
 }
 
@@ -540,6 +696,12 @@ int main(int argc, char **argv)
 		ret = cmd_bad_configs(argc, argv);
 	else if (!strcmp(cmd, "others"))
 		ret = cmd_others(argc, argv);
+	else if (!strcmp(cmd, "scmi-count") && !argc)
+		ret = cmd_scmi_count();
+	else if (!strcmp(cmd, "scmi-clock"))
+		ret = cmd_scmi_clock(argc, argv);
+	else if (!strcmp(cmd, "scmi-bad") && !argc)
+		ret = cmd_scmi_bad();
 	if (ret == 2)
 		fprintf(stderr, "usage: see the comment at the top of hsm_tool.c\n");
 	return ret;

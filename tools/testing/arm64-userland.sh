@@ -3,9 +3,11 @@
 #
 # What the arm64 selftests need besides the arm64 test kernel:
 #
-#   host packages   qemu-system-arm (qemu-system-aarch64) and
-#                   libc6-dev-arm64-cross (static hvisorctl and progs);
-#                   installed with apt-get when missing (as root)
+#   host packages   qemu-system-arm (qemu-system-aarch64),
+#                   libc6-dev-arm64-cross (static hvisorctl and progs) and
+#                   device-tree-compiler (the guest's device tree gets
+#                   hvisor's node); installed with apt-get when missing
+#                   (as root)
 #   arm64 userland  Debian's arm64 busybox-static, e2fsprogs (mkfs.ext4),
 #                   iproute2 (ip), ethtool and the arm64 libraries they
 #                   depend on, fetched with "apt-get download" from the
@@ -21,7 +23,7 @@ set -eu
 # shellcheck source=tools/testing/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-HOST_PKGS="qemu-system-arm libc6-dev-arm64-cross"
+HOST_PKGS="qemu-system-arm libc6-dev-arm64-cross device-tree-compiler"
 
 installed() {
 	[ "$(dpkg-query -W -f '${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
