@@ -5,7 +5,8 @@
 #
 #   modules with W=1 C=1 (sparse) against Debian's 6.1 and 6.12 headers and
 #   the cached test kernel (which also builds hvisor_vhost_kunit.ko);
-#   objects only (no modpost: no Module.symvers) for arm64 and riscv64;
+#   objects only (no modpost: no Module.symvers) for arm64 and riscv64,
+#   and with clang 19 on 6.12 for loongarch64 (W=1, no sparse);
 #   hvisorctl with -Wall -Wextra -Werror and its unit tests ("make check"
 #   there); checkpatch --strict on every C/H file git knows; "make
 #   install" and what it installs (check-packaging.sh); DKMS for Debian's
@@ -13,7 +14,8 @@
 #   Kconfig (check-intree.sh). Any warning fails its step. Builds happen
 #   in copies under $HVV_BUILD/check-*/, never in the repo.
 #
-#   check-build.sh [STEP...]   steps: 6.1 6.12 test arm64 riscv hvisorctl
+#   check-build.sh [STEP...]   steps: 6.1 6.12 test arm64 riscv loongarch
+#                              hvisorctl
 #                              hvisorctl-tests checkpatch packaging dkms
 #                              intree (default: all)
 # Prints one "PASS step" / "FAIL step (why)" line per step; exit 1 on any FAIL.
@@ -79,6 +81,18 @@ objects_cross() {
 	[ "$arch" != riscv ] || check=$HVV_ROOT/tools/testing/sparse-riscv.sh
 	make -C "$kdir" ARCH="$arch" CROSS_COMPILE="$(cross_prefix "$arch")" \
 		M="$dir" W=1 C=1 CHECK="$check" -j"$HVV_JOBS" drivers/hvisor/ || return 1
+	[ -f "$dir/drivers/hvisor/hvisor_vhost.o" ] || { echo "error: hvisor_vhost.o not built"; return 1; }
+}
+
+# LoongArch: objects with clang (Debian 12 has no GCC for it), W=1; no
+# sparse (its LoongArch support is too new for Debian's 0.6.4).
+objects_loongarch() {
+	local dir=$HVV_BUILD/check-loongarch kdir
+	kdir=$(la_dir)/out
+	[ -d "$kdir" ] || { echo "error: no loongarch tree (tools/testing/kernels.sh loongarch)"; return 1; }
+	copy_tree "$dir" || return 1
+	make -C "$kdir" ARCH=loongarch LLVM="$HVV_LA_LLVM" M="$dir" W=1 \
+		-j"$HVV_JOBS" drivers/hvisor/ || return 1
 	[ -f "$dir/drivers/hvisor/hvisor_vhost.o" ] || { echo "error: hvisor_vhost.o not built"; return 1; }
 }
 
@@ -156,6 +170,7 @@ run_step() {
 	test) step test modules_x86 "$(test_kernel_dir)" "$HVV_BUILD/check-test" \
 		hvisor_vhost.ko hvisor_vhost_sim.ko hvisor_vhost_kunit.ko ;;
 	arm64 | riscv) step "$1" objects_cross "$1" ;;
+	loongarch) step loongarch objects_loongarch ;;
 	hvisorctl) step hvisorctl hvisorctl_build ;;
 	hvisorctl-tests) step hvisorctl-tests hvisorctl_tests ;;
 	checkpatch) step checkpatch checkpatch_all ;;
@@ -167,7 +182,7 @@ run_step() {
 
 main() {
 	local s
-	[ $# -gt 0 ] || set -- 6.1 6.12 test arm64 riscv hvisorctl hvisorctl-tests \
+	[ $# -gt 0 ] || set -- 6.1 6.12 test arm64 riscv loongarch hvisorctl hvisorctl-tests \
 		checkpatch packaging dkms intree
 	for s in "$@"; do run_step "$s"; done
 	return $FAILED

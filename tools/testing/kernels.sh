@@ -12,13 +12,16 @@
 #                            SHA = sha256 of the fragment and compiler version
 #   arm64-VER-SHA/           defconfig + modules_prepare with
 #   riscv-VER-SHA/           Debian's cross compilers; SHA = compiler version
+#   loongarch-VER612-SHA/    linux-source-6.12 (src/) configured with clang 19
+#                            (out/: defconfig + modules_prepare); SHA = clang
+#                            version
 #
 # Every entry is built in $HVV_CACHE/.tmp-* and renamed into place when
 # complete; an interrupted build leaves only a .tmp-* that the next run
 # removes. A lock keeps two runs from building at once.
 #
-#   kernels.sh [src|test|arm64-test|arm64|riscv|all]...   build what is missing
-#   kernels.sh path src|test|arm64-test|arm64|riscv       print an entry's path
+#   kernels.sh [src|test|arm64-test|arm64|riscv|loongarch|all]...   build what is missing
+#   kernels.sh path src|test|arm64-test|arm64|riscv|loongarch   print an entry's path
 set -eu
 # shellcheck source=tools/testing/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -115,12 +118,33 @@ ensure_cross() {
 	mv "$tmp" "$dst"
 }
 
+# defconfig + modules_prepare of Debian's 6.12 source with clang (the
+# source stays in the entry: src/, the configured tree: out/).
+ensure_loongarch() {
+	local dst tmp
+	dst=$(la_dir)
+	[ -f "$dst/out/scripts/mod/modpost" ] && return 0
+	[ -r "$HVV_LA_TAR" ] || die "$HVV_LA_TAR missing (run tools/testing/deps.sh)"
+	command -v "clang$HVV_LA_LLVM" >/dev/null ||
+		die "clang$HVV_LA_LLVM missing (run tools/testing/deps.sh)"
+	tmp=$(mktemp -d "$HVV_CACHE/.tmp-loongarch.XXXXXX")
+	say "kernels: preparing the loongarch tree (6.12, clang), log $LOGDIR/kernel-loongarch.log"
+	tar -xf "$HVV_LA_TAR" -C "$tmp"
+	mv "$tmp/linux-source-6.12" "$tmp/src"
+	logged "$LOGDIR/kernel-loongarch.log" make -C "$tmp/src" O="$tmp/out" \
+		ARCH=loongarch LLVM="$HVV_LA_LLVM" defconfig
+	logged "$LOGDIR/kernel-loongarch.log" make -C "$tmp/src" O="$tmp/out" \
+		ARCH=loongarch LLVM="$HVV_LA_LLVM" -j"$HVV_JOBS" modules_prepare
+	mv "$tmp" "$dst"
+}
+
 entry_path() {
 	case $1 in
 	src) src_dir ;;
 	test) test_kernel_dir ;;
 	arm64-test) arm64_test_dir ;;
 	arm64 | riscv) cross_dir "$1" ;;
+	loongarch) la_dir ;;
 	*) die "unknown cache entry $1" ;;
 	esac
 }
@@ -128,7 +152,7 @@ entry_path() {
 main() {
 	local what
 	if [ "${1:-}" = path ]; then
-		entry_path "${2:?usage: kernels.sh path src|test|arm64-test|arm64|riscv}"
+		entry_path "${2:?usage: kernels.sh path src|test|arm64-test|arm64|riscv|loongarch}"
 		return
 	fi
 	[ $# -gt 0 ] || set -- all
@@ -139,8 +163,9 @@ main() {
 		test) ensure_test ;;
 		arm64-test) ensure_arm64_test ;;
 		arm64 | riscv) ensure_cross "$what" ;;
-		all) ensure_src; ensure_cross arm64; ensure_cross riscv; ensure_test
-			ensure_arm64_test ;;
+		loongarch) ensure_loongarch ;;
+		all) ensure_src; ensure_cross arm64; ensure_cross riscv
+			ensure_loongarch; ensure_test; ensure_arm64_test ;;
 		*) die "unknown cache entry $what" ;;
 		esac
 	done

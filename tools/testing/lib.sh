@@ -35,6 +35,19 @@ src_version() {
 		die "linux-source-6.1 is not installed (run tools/testing/deps.sh)"
 }
 
+# The LoongArch tree: Debian 12 has no GCC for LoongArch, but clang 19
+# targets it, and 6.12 (not 6.1) builds for LoongArch with clang.
+HVV_LA_TAR=/usr/src/linux-source-6.12.tar.xz
+HVV_LA_LLVM=-19
+la_dir() {
+	local v key
+	v=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null) ||
+		die "linux-source-6.12 is not installed (run tools/testing/deps.sh)"
+	key=$(printf '%s\n' "defconfig" "$("clang$HVV_LA_LLVM" --version 2>/dev/null | head -1)" |
+		sha256sum | cut -c1-12)
+	echo "$HVV_CACHE/loongarch-$v-$key"
+}
+
 # Short sha256 of files (a cache key part).
 sha_of() { cat "$@" | sha256sum | cut -c1-12; }
 

@@ -378,8 +378,11 @@ int hvnet_napi_poll(struct napi_struct *napi, int budget)
 	if (tx >= budget || rx >= budget)
 		return budget;
 	if (napi_complete_done(napi, max(tx, rx))) {
-		/* Re-arm kicks; poll again when work raced in. */
-		if (hvisor_vq_enable_notify(q->txvq) | hvnet_rx_rearm(q))
+		/* Re-arm both kicks; poll again when work raced in. */
+		bool tx_more = hvisor_vq_enable_notify(q->txvq);
+		bool rx_more = hvnet_rx_rearm(q);
+
+		if (tx_more || rx_more)
 			napi_schedule(napi);
 	}
 	return max(tx, rx);
