@@ -25,21 +25,11 @@ set -eu
 
 HOST_PKGS="qemu-system-arm libc6-dev-arm64-cross device-tree-compiler"
 
-installed() {
-	[ "$(dpkg-query -W -f '${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
-}
 
 need_root() {
 	[ "$(id -u)" = 0 ] || die "arm64 userland: $* needs root (run as root once)"
 }
 
-APT_UPDATED=0
-apt_update_once() {
-	[ "$APT_UPDATED" = 1 ] && return 0
-	say "arm64-userland: apt-get update"
-	apt-get update -qq >&2
-	APT_UPDATED=1
-}
 
 ensure_host_pkgs() {
 	local p miss=""

@@ -17,26 +17,17 @@ qemu-system-x86 busybox-static gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
 e2fsprogs fio iperf3 iproute2 ethtool
 python3-docutils dkms systemd udev man-db groff-base bsdextrautils"
 
+# shellcheck source=tools/testing/lib.sh
+. "$(dirname "$0")/lib.sh"
 say() { printf 'deps: %s\n' "$*" >&2; }
 # Collapse whitespace and newlines into single spaces.
 words() { echo "$1" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//'; }
-
-installed() {
-	[ "$(dpkg-query -W -f '${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
-}
 
 missing_of() {
 	local p
 	for p in "$@"; do installed "$p" || echo "$p"; done
 }
 
-UPDATED=0
-apt_update_once() {
-	[ "$UPDATED" = 1 ] && return 0
-	say "apt-get update"
-	apt-get update -qq >&2
-	UPDATED=1
-}
 
 # The newest linux-headers-6.12.N+deb12-amd64: from apt when its lists
 # know one, else the newest installed.

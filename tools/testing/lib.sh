@@ -48,6 +48,20 @@ la_dir() {
 	echo "$HVV_CACHE/loongarch-$v-$key"
 }
 
+# Whether Debian package $1 is installed.
+installed() {
+	[ "$(dpkg-query -W -f '${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+# "apt-get update", at most once per script run.
+APT_UPDATED=0
+apt_update_once() {
+	[ "$APT_UPDATED" = 1 ] && return 0
+	say "apt-get update"
+	apt-get update -qq >&2
+	APT_UPDATED=1
+}
+
 # Short sha256 of files (a cache key part).
 sha_of() { cat "$@" | sha256sum | cut -c1-12; }
 
