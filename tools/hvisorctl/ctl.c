@@ -2,8 +2,11 @@
 /*
  * hvisorctl: access to /dev/hvisor-vhost and kernel error texts.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -27,6 +30,52 @@ int ctl_ioctl(int fd, unsigned long req, void *arg)
 		ret = ioctl(fd, req, arg);
 	} while (ret < 0 && errno == EINTR);
 	return ret < 0 ? -errno : 0;
+}
+
+/* First guess of a list's length, and how often it may grow meanwhile. */
+#define LIST_GUESS	16
+#define LIST_TRIES	8
+
+/* Both list ioctls take the same header. */
+static_assert(sizeof(struct hvisor_vhost_dev_list) ==
+	      sizeof(struct hvisor_vhost_zone_list), "list headers differ");
+static_assert(offsetof(struct hvisor_vhost_dev_list, entries) ==
+	      offsetof(struct hvisor_vhost_zone_list, entries),
+	      "list headers differ");
+
+void *ctl_list_fetch(int fd, unsigned long req, size_t entry_size,
+		     uint32_t *count, int *err)
+{
+	struct hvisor_vhost_dev_list list;
+	uint32_t room = LIST_GUESS;
+	void *info = NULL, *tmp;
+	int i;
+
+	*err = 0;
+	for (i = 0; i < LIST_TRIES; i++) {
+		tmp = realloc(info, (size_t)room * entry_size);
+		if (!tmp) {
+			*err = -ENOMEM;
+			break;
+		}
+		info = tmp;
+		memset(&list, 0, sizeof(list));
+		list.count = room;
+		list.entries = (uintptr_t)info;
+		*err = ctl_ioctl(fd, req, &list);
+		if (*err)
+			break;
+		if (list.count <= room) {
+			*count = list.count;
+			return info;
+		}
+		/* More entries than room: grow, with slack for new ones. */
+		room = list.count + LIST_GUESS;
+	}
+	if (!*err)
+		*err = -EAGAIN;
+	free(info);
+	return NULL;
 }
 
 static void ctl_open_error(const char *path, int err)

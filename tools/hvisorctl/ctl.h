@@ -31,6 +31,14 @@ int ctl_open(struct hvisor_vhost_status *st);
 /* ioctl() retried on EINTR: 0 or -errno. */
 int ctl_ioctl(int fd, unsigned long req, void *arg);
 
+/*
+ * A list ioctl (HVISOR_VHOST_DEV_LIST, HVISOR_VHOST_ZONE_LIST): the array
+ * of entry_size-byte entries, grown until everything fits (*count
+ * entries), or NULL with -errno in *err. Free it with free().
+ */
+void *ctl_list_fetch(int fd, unsigned long req, size_t entry_size,
+		     uint32_t *count, int *err);
+
 /* A helpful text for errno err (positive) answered to op. */
 const char *ctl_strerror(enum ctl_op op, int err);
 

@@ -21,11 +21,6 @@
 #define VIRTIO_S_NEEDS_RESET	0x40
 #define VIRTIO_S_FAILED		0x80
 
-/* Devices asked for on the first DEV_LIST call. */
-#define LIST_GUESS		16
-/* Devices may come and go between calls: give up after that many tries. */
-#define LIST_TRIES		8
-
 static const char list_help[] =
 "Usage: hvisorctl dev list [--json]\n"
 "\n"
@@ -51,45 +46,6 @@ static const char *status_name(uint32_t status, uint32_t flags)
 	if (status & VIRTIO_S_DRIVER_OK)
 		return "live";
 	return "init";
-}
-
-/*
- * Fetch the device list. Return the array (*count entries) or NULL with
- * -errno in *err.
- */
-static struct hvisor_vhost_dev_info *list_fetch(int ctl, uint32_t *count,
-						int *err)
-{
-	struct hvisor_vhost_dev_info *info = NULL, *tmp;
-	struct hvisor_vhost_dev_list list;
-	uint32_t room = LIST_GUESS;
-	int i;
-
-	*err = 0;
-	for (i = 0; i < LIST_TRIES; i++) {
-		tmp = realloc(info, (size_t)room * sizeof(*info));
-		if (!tmp) {
-			*err = -ENOMEM;
-			break;
-		}
-		info = tmp;
-		memset(&list, 0, sizeof(list));
-		list.count = room;
-		list.entries = (uintptr_t)info;
-		*err = ctl_ioctl(ctl, HVISOR_VHOST_DEV_LIST, &list);
-		if (*err)
-			break;
-		if (list.count <= room) {
-			*count = list.count;
-			return info;
-		}
-		/* More devices than room: grow, with slack for new ones. */
-		room = list.count + LIST_GUESS;
-	}
-	if (!*err)
-		*err = -EAGAIN;
-	free(info);
-	return NULL;
 }
 
 /* Printable name for the table: control characters become '?'. */
@@ -219,7 +175,8 @@ int cmd_dev_list(int argc, char **argv)
 	ctl = ctl_open(NULL);
 	if (ctl < 0)
 		return EXIT_FAIL;
-	info = list_fetch(ctl, &count, &err);
+	info = ctl_list_fetch(ctl, HVISOR_VHOST_DEV_LIST, sizeof(*info),
+			      &count, &err);
 	close(ctl);
 	if (err) {
 		hv_err("%s: %s", argv[0], err == -EAGAIN ?

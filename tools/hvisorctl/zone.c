@@ -14,10 +14,6 @@
 #include "ctl.h"
 #include "json.h"
 
-/* Zones asked for on the first ZONE_LIST call, and tries as it grows. */
-#define ZLIST_GUESS		8
-#define ZLIST_TRIES		8
-
 static const char zone_help[] =
 "Usage: hvisorctl zone COMMAND ...\n"
 "\n"
@@ -176,44 +172,6 @@ static int zone_del(int argc, char **argv)
 			   HVISOR_VHOST_ZONE_DEL, "deleted");
 }
 
-/*
- * Fetch the zone list. Return the array (*count entries) or NULL with
- * -errno in *err.
- */
-static struct hvisor_vhost_zone_info *zlist_fetch(int ctl, uint32_t *count,
-						  int *err)
-{
-	struct hvisor_vhost_zone_info *info = NULL, *tmp;
-	struct hvisor_vhost_zone_list list;
-	uint32_t room = ZLIST_GUESS;
-	int i;
-
-	*err = 0;
-	for (i = 0; i < ZLIST_TRIES; i++) {
-		tmp = realloc(info, (size_t)room * sizeof(*info));
-		if (!tmp) {
-			*err = -ENOMEM;
-			break;
-		}
-		info = tmp;
-		memset(&list, 0, sizeof(list));
-		list.count = room;
-		list.entries = (uintptr_t)info;
-		*err = ctl_ioctl(ctl, HVISOR_VHOST_ZONE_LIST, &list);
-		if (*err)
-			break;
-		if (list.count <= room) {
-			*count = list.count;
-			return info;
-		}
-		room = list.count + ZLIST_GUESS;
-	}
-	if (!*err)
-		*err = -EAGAIN;
-	free(info);
-	return NULL;
-}
-
 static const char *zone_state(const struct hvisor_vhost_zone_info *z)
 {
 	if (!(z->flags & HVISOR_VHOST_ZONE_F_CONFIG))
@@ -327,7 +285,8 @@ static int zone_list(int argc, char **argv)
 	ctl = ctl_open(NULL);
 	if (ctl < 0)
 		return EXIT_FAIL;
-	info = zlist_fetch(ctl, &count, &err);
+	info = ctl_list_fetch(ctl, HVISOR_VHOST_ZONE_LIST, sizeof(*info),
+			      &count, &err);
 	close(ctl);
 	if (err) {
 		hv_err("%s: %s", argv[0], err == -EAGAIN ?
