@@ -16,7 +16,15 @@ HVV_SLOW=${HVV_SLOW:-1}
 HVV_SKIP=4
 
 hvv_log() { echo "[$HVV_TEST] $*"; }
-hvv_fail() { echo "[$HVV_TEST] FAIL: $*"; exit 1; }
+# hvv_fail MSG: fail the test, also from inside $(...), a pipeline or a
+# background job: there "exit" would only leave the subshell (and the
+# message would land in the substitution), so the message goes to stderr
+# and the test's own shell ($$ is its PID in every subshell) is killed.
+hvv_fail() {
+	echo "[$HVV_TEST] FAIL: $*" >&2
+	[ "$(exec sh -c 'echo $PPID')" = "$$" ] || kill -TERM "$$" 2>/dev/null
+	exit 1
+}
 hvv_skip() { echo "[$HVV_TEST] SKIP: $*"; exit "$HVV_SKIP"; }
 
 # hvv_run CMD...: run and log a command; fail the test when it fails.
