@@ -728,7 +728,9 @@ static void fz_setup_queue(struct fz_thread *t, struct fz_dev *d, u32 i)
 		q->avail = fz_addr(t, 6 + 2 * num) | fz_below(t, 2);
 	if (fz_pct(t, 5))
 		q->used = fz_addr(t, 6 + 8 * num) | fz_below(t, 4);
-	fz_ram_rand(t, base, FZ_QAREA);
+	/* Leftovers of an earlier setup, or garbage. */
+	if (fz_pct(t, 10))
+		fz_ram_rand(t, base + fz_below(t, FZ_QAREA - 256), 256);
 	if (fz_pct(t, 90)) {
 		/* A driver zeroes its rings before it hands them over. */
 		fz_ram_write(q->avail, &(__le32){0}, 4);
@@ -1204,18 +1206,22 @@ static int fz_thread_fn(void *arg)
 {
 	struct fz_thread *t = arg;
 	u64 round_end = FZ_ROUND_OPS;
+	unsigned int n = 0;
 
 	while (!t->failed) {
 		fz_op(t);
-		if (t->ops < round_end)
-			continue;
-		round_end = t->ops + FZ_ROUND_OPS;
-		if (!fz_guard_ok()) {
-			atomic64_inc(&fz.res.guard_hits);
-			t->failed = true;
+		if (t->ops >= round_end) {
+			round_end = t->ops + FZ_ROUND_OPS;
+			if (!fz_guard_ok()) {
+				atomic64_inc(&fz.res.guard_hits);
+				t->failed = true;
+			}
 		}
-		if (ktime_get_ns() > t->deadline ||
-		    (max_ops && t->ops >= max_ops))
+		if (max_ops && t->ops >= max_ops)
+			break;
+		if (++n % 256)
+			continue;
+		if (ktime_get_ns() > t->deadline)
 			break;
 		cond_resched();
 	}
@@ -1259,7 +1265,7 @@ static int fz_run(void)
 	if (!th)
 		return -ENOMEM;
 	mutex_lock(&fz.run_lock);
-	if (!fz.bridge) {
+	if (!fz.bridge || !fz.nr_devs) {
 		ret = -ENODEV;
 		goto out;
 	}
