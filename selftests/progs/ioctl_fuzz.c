@@ -47,6 +47,7 @@
 /* hvisor-tool's /dev/hvisor: ioctl type 1 (include/hvisor/hvisor_tool.h). */
 #define TOOL_TYPE	1
 #define MAX_ERRNO	134
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static uint64_t rng;
 static unsigned char *arena;	/* ARENA_PAGES rw, 1 none, 1 read-only */
@@ -88,7 +89,7 @@ static uint64_t val(uint64_t good)
 	case 2:
 		return good + below(5) - 2;
 	case 3:
-		return edge[below(sizeof(edge) / sizeof(edge[0]))];
+		return edge[below(ARRAY_SIZE(edge))];
 	default:
 		return rnd();
 	}
@@ -151,7 +152,7 @@ static int fd_val(void)
 	case 2:
 		return null_fd;
 	default:
-		return bad[below(sizeof(bad) / sizeof(bad[0]))];
+		return bad[below(ARRAY_SIZE(bad))];
 	}
 }
 
@@ -367,11 +368,11 @@ static void one_call(int node, int fd, int unpriv)
 	int ret, err;
 
 	if (node == 0) {
-		cmd = pick_cmd(vhost_cmds, sizeof(vhost_cmds) / sizeof(vhost_cmds[0]),
+		cmd = pick_cmd(vhost_cmds, ARRAY_SIZE(vhost_cmds),
 			       HVISOR_VHOST_IOC_MAGIC, 0x40);
 		arg = arg_vhost(_IOC_NR(cmd));
 	} else {
-		cmd = pick_cmd(tool_cmds, sizeof(tool_cmds) / sizeof(tool_cmds[0]),
+		cmd = pick_cmd(tool_cmds, ARRAY_SIZE(tool_cmds),
 			       TOOL_TYPE, 40);
 		arg = arg_tool(_IOC_NR(cmd));
 	}
@@ -410,32 +411,48 @@ static int drop_privileges(void)
 	return 0;
 }
 
-/* As root: remove what the fuzzing added. */
+/*
+ * As root: remove what the fuzzing added, and wait (60 s at most) for
+ * the forced removals it started to finish.
+ */
 static void cleanup(int fd)
 {
 	struct hvisor_vhost_dev_info info[64];
 	struct hvisor_vhost_dev_list l;
 	struct hvisor_vhost_dev_del d;
-	unsigned int i;
+	unsigned int i, removed = 0;
+	int tries;
 
-	memset(&l, 0, sizeof(l));
-	l.count = 64;
-	l.entries = (uintptr_t)info;
-	if (ioctl(fd, HVISOR_VHOST_DEV_LIST, &l)) {
-		printf("FAIL: DEV_LIST after fuzzing: %s\n", strerror(errno));
-		failures++;
-		return;
-	}
-	for (i = 0; i < l.count && i < 64; i++) {
-		memset(&d, 0, sizeof(d));
-		d.id = info[i].id;
-		if (ioctl(fd, HVISOR_VHOST_DEV_DEL, &d) && errno != ENOENT) {
-			printf("FAIL: DEV_DEL %u after fuzzing: %s\n", d.id,
+	for (tries = 0; tries < 600; tries++) {
+		memset(&l, 0, sizeof(l));
+		l.count = 64;
+		l.entries = (uintptr_t)info;
+		if (ioctl(fd, HVISOR_VHOST_DEV_LIST, &l)) {
+			printf("FAIL: DEV_LIST after fuzzing: %s\n",
 			       strerror(errno));
 			failures++;
+			return;
 		}
+		if (!l.count)
+			break;
+		for (i = 0; i < l.count && i < 64; i++) {
+			if (info[i].flags & HVISOR_VHOST_DEV_F_REMOVING)
+				continue;
+			memset(&d, 0, sizeof(d));
+			d.id = info[i].id;
+			if (!ioctl(fd, HVISOR_VHOST_DEV_DEL, &d))
+				removed++;
+			else if (errno != ENOENT && errno != EBUSY)
+				printf("DEV_DEL %u after fuzzing: %s\n", d.id,
+				       strerror(errno));
+		}
+		usleep(100000);
 	}
-	printf("removed %u device(s) the fuzzing added\n", l.count);
+	printf("removed %u device(s) the fuzzing added\n", removed);
+	if (l.count) {
+		printf("FAIL: %u device(s) still there after 60 s\n", l.count);
+		failures++;
+	}
 }
 
 static void report(const char *name, int node)

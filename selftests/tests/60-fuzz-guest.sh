@@ -51,8 +51,7 @@ timeout "$secs" sh -c "stty raw -echo; while :; do head -c 512 /dev/urandom; don
 writer=$!
 
 hvv_log "+ echo 1 > $dbg/run (seed $seed, $secs s, max_ops $max_ops)"
-rc=0
-echo 1 >$dbg/run || rc=$?
+if echo 1 >$dbg/run; then rc=0; else rc=1; fi
 res=$(cat $dbg/result)
 echo "$res"
 hvv_dmesg_new | grep 'hvisor_vhost_fuzz: run:' || true
