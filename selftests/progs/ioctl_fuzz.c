@@ -15,10 +15,11 @@
  *
  *   IMAGE  a file blk devices may be added on
  *   -u     open the nodes as root, then drop to uid/gid nobody without
- *          capabilities; then no change may succeed: only GET_STATUS,
- *          ZONE_LIST and DEV_LIST of /dev/hvisor-vhost may, and the
- *          device count must not change. Opening the nodes as nobody
- *          must fail.
+ *          capabilities; then no change may succeed: only the queries
+ *          (GET_STATUS, ZONE_LIST, DEV_LIST of /dev/hvisor-vhost;
+ *          ZONE_LIST, CONFIG_CHECK, GET_ECAM_BASE of /dev/hvisor) may,
+ *          and the device count must not change. Opening the nodes as
+ *          nobody must fail.
  *   -s     seed (default: time and pid); printed, reruns the same calls
  *   -t     seconds to run (default 20)
  *
@@ -353,12 +354,19 @@ static int nr_devices(int fd)
 	return ioctl(fd, HVISOR_VHOST_DEV_LIST, &l) ? -1 : (int)l.count;
 }
 
-/* Unprivileged: which successes are allowed. */
+/*
+ * Unprivileged: which successes are allowed: the queries of each node
+ * (Documentation/hsm.rst: ZONE_LIST, CONFIG_CHECK and GET_ECAM_BASE of
+ * /dev/hvisor need no capability).
+ */
 static int readonly_ok(int node, unsigned long cmd)
 {
-	return node == 0 && (cmd == HVISOR_VHOST_GET_STATUS ||
-			     cmd == HVISOR_VHOST_ZONE_LIST ||
-			     cmd == HVISOR_VHOST_DEV_LIST);
+	if (node == 1)
+		return cmd == _IOR(TOOL_TYPE, 5, uint64_t) ||
+		       cmd == _IOR(TOOL_TYPE, 6, uint64_t) ||
+		       cmd == _IOR(TOOL_TYPE, 10, uint64_t);
+	return cmd == HVISOR_VHOST_GET_STATUS ||
+	       cmd == HVISOR_VHOST_ZONE_LIST || cmd == HVISOR_VHOST_DEV_LIST;
 }
 
 static void one_call(int node, int fd, int unpriv)

@@ -97,9 +97,9 @@ static unsigned long long max_ops;
 module_param(max_ops, ullong, 0644);
 MODULE_PARM_DESC(max_ops, "stop each thread after this many operations (0: no limit)");
 
-static unsigned int threads = 2;
+static unsigned int threads = 4;
 module_param(threads, uint, 0644);
-MODULE_PARM_DESC(threads, "guest vCPUs driving the devices (1..16)");
+MODULE_PARM_DESC(threads, "guest vCPUs driving the devices (1..16; while some wait for a reset the others go on)");
 
 static unsigned int timeout_ms = 10000;
 module_param(timeout_ms, uint, 0644);
@@ -1184,7 +1184,8 @@ static void fz_op(struct fz_thread *t)
 		return;
 	}
 	d = &t->devs[fz_below(t, t->nr_devs)];
-	if (!d->nq || r < 14)
+	/* A reset waits for the device (a grace period at least): rarer. */
+	if (!d->nq || r < 11)
 		fz_op_init(t, d);
 	else if (r < 60)
 		fz_op_ring(t, d);
