@@ -361,6 +361,9 @@ static int nr_devices(int fd)
  */
 static int readonly_ok(int node, unsigned long cmd)
 {
+	/* Other types are the VFS's (FIGETBSZ, FIONBIO, ...), not ours. */
+	if (_IOC_TYPE(cmd) != (node ? TOOL_TYPE : HVISOR_VHOST_IOC_MAGIC))
+		return 1;
 	if (node == 1)
 		return cmd == _IOR(TOOL_TYPE, 5, uint64_t) ||
 		       cmd == _IOR(TOOL_TYPE, 6, uint64_t) ||
