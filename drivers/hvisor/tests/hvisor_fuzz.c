@@ -25,7 +25,8 @@
  * the zone.
  *
  *   insmod hvisor_vhost.ko hypervisor=sim
- *   insmod hvisor_vhost_fuzz.ko [seed=S] [secs=T] [max_ops=N] [threads=K]
+ *   insmod hvisor_vhost_fuzz.ko [seed=S] [secs=T] [min_ops=M] [max_ops=N]
+ *          [threads=K]
  *   hvisorctl dev add blk disk.img; ... net; ... console
  *   echo 1 > /sys/kernel/debug/hvisor_vhost_fuzz/run   (EIO on a failure)
  *   cat /sys/kernel/debug/hvisor_vhost_fuzz/result
@@ -92,6 +93,10 @@ MODULE_PARM_DESC(seed, "seed of the next run (0: a random one, printed)");
 static unsigned int secs = 60;
 module_param(secs, uint, 0644);
 MODULE_PARM_DESC(secs, "wall time of a run in seconds");
+
+static unsigned long long min_ops;
+module_param(min_ops, ullong, 0644);
+MODULE_PARM_DESC(min_ops, "go on after secs until all threads did this many operations, for at most 10 * secs (0: stop at secs)");
 
 static unsigned long long max_ops;
 module_param(max_ops, ullong, 0644);
@@ -198,7 +203,8 @@ struct fz_dev {
  * @all: every device of the zone (raw accesses go to any)
  * @nr_all: entries in @all
  * @ops: operations done by this thread
- * @deadline: end of the run (ns, monotonic)
+ * @deadline: end of the run (ns, monotonic), unless min_ops is not done
+ * @cap: end of the run whatever min_ops says
  * @failed: stop: a hang or a guard hit
  * @done: signalled when the thread ends
  */
@@ -212,6 +218,7 @@ struct fz_thread {
 	unsigned int nr_all;
 	u64 ops;
 	u64 deadline;
+	u64 cap;
 	bool failed;
 	struct completion done;
 };
@@ -1206,7 +1213,7 @@ static void fz_op(struct fz_thread *t)
 static int fz_thread_fn(void *arg)
 {
 	struct fz_thread *t = arg;
-	u64 round_end = FZ_ROUND_OPS;
+	u64 round_end = FZ_ROUND_OPS, counted = 0, now;
 	unsigned int n = 0;
 
 	while (!t->failed) {
@@ -1222,11 +1229,15 @@ static int fz_thread_fn(void *arg)
 			break;
 		if (++n % 256)
 			continue;
-		if (ktime_get_ns() > t->deadline)
+		atomic64_add(t->ops - counted, &fz.res.ops);
+		counted = t->ops;
+		now = ktime_get_ns();
+		if (now > t->deadline &&
+		    (atomic64_read(&fz.res.ops) >= min_ops || now > t->cap))
 			break;
 		cond_resched();
 	}
-	atomic64_add(t->ops, &fz.res.ops);
+	atomic64_add(t->ops - counted, &fz.res.ops);
 	complete(&t->done);
 	return 0;
 }
@@ -1274,8 +1285,8 @@ static int fz_run(void)
 	fz_guard_poison();
 	start = ktime_get_ns();
 	end = start + (u64)secs * NSEC_PER_SEC;
-	pr_info("run: seed=0x%llx secs=%u max_ops=%llu threads=%u: replay with insmod hvisor_vhost_fuzz.ko seed=0x%llx\n",
-		s, secs, max_ops, nth, s);
+	pr_info("run: seed=0x%llx secs=%u min_ops=%llu max_ops=%llu threads=%u: replay with insmod hvisor_vhost_fuzz.ko seed=0x%llx\n",
+		s, secs, min_ops, max_ops, nth, s);
 	fz_assign(th, nth);
 	WRITE_ONCE(fz.running, true);
 	for (i = 0; i < nth; i++) {
@@ -1283,6 +1294,7 @@ static int fz_run(void)
 		th[i].rng = s + i;
 		th[i].seen = READ_ONCE(fz.bridge->cfg_flags[i]);
 		th[i].deadline = end;
+		th[i].cap = start + 10ULL * secs * NSEC_PER_SEC;
 		init_completion(&th[i].done);
 		task = kthread_run(fz_thread_fn, &th[i], "hvv_fuzz/%u", i);
 		if (IS_ERR(task)) {
