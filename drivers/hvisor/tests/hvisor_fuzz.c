@@ -642,7 +642,8 @@ static const u16 fz_regs[] = {
 
 static u32 fz_size(struct fz_thread *t)
 {
-	static const u8 sizes[] = { 4, 4, 4, 4, 1, 2, 8, 3, 16, 0 };
+	static const u8 sizes[] = { 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+				     1, 2, 8, 4, 4, 3, 16, 0 };
 
 	return sizes[fz_below(t, ARRAY_SIZE(sizes))];
 }
@@ -886,11 +887,11 @@ static unsigned int fz_segs(struct fz_thread *t, enum fz_role role,
 		break;
 	}
 	/* Hostile variations: a length, a direction, one more or less. */
-	if (fz_pct(t, 10))
-		s[fz_below(t, n)].len = fz_value(t, s[0].len);
 	if (fz_pct(t, 5))
+		s[fz_below(t, n)].len = fz_value(t, s[0].len);
+	if (fz_pct(t, 3))
 		s[fz_below(t, n)].write ^= true;
-	if (fz_pct(t, 5) && n > 1)
+	if (fz_pct(t, 3) && n > 1)
 		n--;
 	return n;
 }
@@ -995,9 +996,9 @@ static u16 fz_chain(struct fz_thread *t, struct fz_queue *q,
 		flags = (i + 1 < n ? VRING_DESC_F_NEXT : 0) |
 			(segs[i].write ? VRING_DESC_F_WRITE : 0);
 		next = indirect ? i + 1 : (head + i + 1) % q->num;
-		if (fz_pct(t, 3))
+		if (fz_pct(t, 1))
 			flags = fz_rand(t);
-		if (fz_pct(t, 3))
+		if (fz_pct(t, 1))
 			next = fz_pct(t, 50) ? head : fz_rand(t);
 		if (indirect) {
 			ind[i] = (struct hvisor_vring_desc) {
@@ -1046,14 +1047,14 @@ static void fz_op_ring(struct fz_thread *t, struct fz_dev *d)
 	for (i = 0; i < nchains; i++) {
 		n = fz_segs(t, role, segs);
 		head = fz_chain(t, q, segs, n, role);
-		if (fz_pct(t, 2))
+		if (fz_pct(t, 1))
 			head = fz_rand(t);
 		v = cpu_to_le16(head);
 		fz_ram_write(q->avail + 4 + 2ULL * (q->avail_idx % q->num), &v, 2);
 		q->avail_idx++;
 		atomic64_inc(&fz.res.chains);
 	}
-	if (fz_pct(t, 3))
+	if (fz_pct(t, 1))
 		q->avail_idx += fz_rand(t);
 	if (d->event_idx) {
 		v = cpu_to_le16(fz_pct(t, 80) ? q->avail_idx - 1 : fz_rand(t));
@@ -1067,6 +1068,10 @@ static void fz_op_ring(struct fz_thread *t, struct fz_dev *d)
 	if (fz_pct(t, 90))
 		fz_wr(t, &d->info, VIRTIO_MMIO_QUEUE_NOTIFY, 4,
 		      fz_pct(t, 95) ? qidx : fz_value(t, qidx));
+	/* A driver resets a device that asks for it, mostly. */
+	if ((fz_rd(t, &d->info, VIRTIO_MMIO_STATUS, 4) &
+	     VIRTIO_CONFIG_S_NEEDS_RESET) && fz_pct(t, 50))
+		fz_op_init(t, d);
 }
 
 /* Random bytes somewhere in the zone's RAM, rings included. */
