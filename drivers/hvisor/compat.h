@@ -9,6 +9,7 @@
 
 #include <linux/fs.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
 #include <linux/uio.h>
 #include <linux/version.h>
 
@@ -76,10 +77,17 @@ static inline ssize_t hvisor_vfs_iter_write(struct file *file,
  * PAGE_KERNEL's attributes there explicitly. memunmap() undoes either
  * mapping (it iounmap()s ioremap addresses).
  *
+ * A range beyond the physical address space (iomem_resource ends there;
+ * x86 sets it from the CPU's physical address bits) is refused first:
+ * x86's ioremap() warns about such an address, and the address comes
+ * from user space (ZONE_ADD_MEM, a zone's configuration, LOAD_IMAGE).
+ *
  * Return: the kernel address, or NULL.
  */
 static inline void *hvisor_memremap_guest_ram(phys_addr_t pa, size_t size)
 {
+	if (!size || pa + size - 1 < pa || pa + size - 1 > iomem_resource.end)
+		return NULL;
 #if defined(CONFIG_RISCV) && !defined(arch_memremap_wb)
 	return (__force void *)ioremap_prot(pa, size, _PAGE_KERNEL);
 #else

@@ -267,7 +267,8 @@ int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 	    !PAGE_ALIGNED(mem->zone0_ipa) || !PAGE_ALIGNED(mem->zonex_ipa) ||
 	    !PAGE_ALIGNED(mem->size) ||
 	    mem->zone0_ipa + mem->size < mem->zone0_ipa ||
-	    mem->zonex_ipa + mem->size < mem->zonex_ipa)
+	    mem->zonex_ipa + mem->size < mem->zonex_ipa ||
+	    mem->zone0_ipa + mem->size - 1 > iomem_resource.end)
 		return -EINVAL;
 	if (region_intersects(mem->zone0_ipa, mem->size, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT) {
