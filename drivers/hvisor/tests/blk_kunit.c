@@ -5,8 +5,11 @@
  * parsed requests against a tmpfs file.
  */
 
-/* First, so that its pr_fmt is the one in force. */
+/* First, so that their pr_fmt is the one in force. */
 #include "../blk/blk.c"
+#include "../blk/parse.c"
+#include "../blk/io.c"
+#include "../blk/queue.c"
 
 #include <kunit/test.h>
 #include <linux/delay.h>
