@@ -13,7 +13,7 @@
  * Data flow, per virtqueue (Documentation/blk.rst):
  *
  *   QueueNotify (any context) -> hvblk_notify() queues the poller
- *   poller (hvblk_queue.kick, one at a time per queue, kick_mutex held):
+ *   the poller (hvblk_queue.kick, one at a time per queue, kick_mutex):
  *     1. reaps completions posted to q->done, answers them as one batch
  *        (one used-ring update, one interrupt);
  *     2. pops descriptor chains, parses each into a request slot and
