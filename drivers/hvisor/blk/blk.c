@@ -235,6 +235,9 @@ static bool hvblk_dio_align(struct hvblk_dev *dev)
 		return false;
 	dev->mem_mask = mem - 1;
 	dev->off_mask = max(off, HVBLK_SECTOR_SIZE) - 1;
+	bdev = dev->bdev ? dev->bdev : file_inode(dev->dfile)->i_sb->s_bdev;
+	dev->dio_nowait = (dev->dfile->f_mode & FMODE_NOWAIT) &&
+		(!bdev || bdev_nowait(bdev));
 	return true;
 }
 

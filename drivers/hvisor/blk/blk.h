@@ -258,6 +258,9 @@ struct hvblk_queue {
  * @wq: unbound workqueue running pollers and workers
  * @mem_mask: direct I/O: memory alignment of every buffer, minus one
  * @off_mask: direct I/O: alignment of offsets and lengths, minus one
+ * @dio_nowait: direct I/O may be tried with IOCB_NOWAIT by the poller:
+ *	the file and the block device under it support it; cleared for good
+ *	when an attempt says otherwise (-EOPNOTSUPP)
  * @fallbacks: requests of cache mode none served buffered (misaligned,
  *	or guest RAM without struct pages)
  * @no_pages: a guest buffer was found outside root's linear map
@@ -284,6 +287,7 @@ struct hvblk_dev {
 	struct workqueue_struct *wq;
 	unsigned int mem_mask;
 	unsigned int off_mask;
+	bool dio_nowait;
 	atomic64_t fallbacks;
 	bool no_pages;
 	atomic_t busy;

@@ -372,9 +372,14 @@ static bool hvblk_nowait_ok(struct hvblk_req *req)
 	struct hvblk_dev *dev = req->q->dev;
 	struct file *file = req->direct ? dev->dfile : dev->file;
 
-	/* Buffered writes cannot be tried without blocking before 6.x. */
+	/*
+	 * Buffered reads from the page cache can; buffered writes cannot on
+	 * 6.1 (generic_write_checks() refuses them).
+	 */
+	if (req->direct)
+		return READ_ONCE(dev->dio_nowait);
 	return (file->f_mode & FMODE_NOWAIT) &&
-		(req->direct || req->cmd.type == VIRTIO_BLK_T_IN);
+		req->cmd.type == VIRTIO_BLK_T_IN;
 }
 
 /**
@@ -432,6 +437,9 @@ void hvblk_rw_result(struct hvblk_req *req)
 	}
 	if (req->state == HVBLK_REQ_QUEUED) {
 		if (req->attempt == HVBLK_TRY_NOWAIT) {
+			/* The block device under the file cannot. */
+			if (req->direct && res == -EOPNOTSUPP)
+				WRITE_ONCE(dev->dio_nowait, false);
 			req->attempt = req->direct ? HVBLK_TRY_BLOCKING :
 				HVBLK_TRY_BUFFERED;
 			hvblk_to_worker(req);
