@@ -40,7 +40,12 @@ backing() {
 	null_blk) hvv_modprobe null_blk nr_devices=1 gb=1 >&2
 		_dev=/dev/nullb0 ;;
 	esac
-	[ -b $_dev ] || hvv_fail "no $_dev after loading $1"
+	_n=0
+	while [ ! -b $_dev ] && [ $_n -lt 50 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	[ -b $_dev ] || { echo "no $_dev after loading $1" >&2; exit 1; }
 	echo $_dev
 }
 
