@@ -459,7 +459,13 @@ static void hvblk_kick_ring(struct hvblk_queue *q)
 void hvblk_kick_work(struct work_struct *work)
 {
 	struct hvblk_queue *q = container_of(work, struct hvblk_queue, kick);
+	unsigned int noio;
 
+	/*
+	 * Reclaim must not wait for I/O through this device (in the
+	 * simulator the guest's dirty pages are root's).
+	 */
+	noio = memalloc_noio_save();
 	mutex_lock(&q->kick_mutex);
 	hvblk_reap(q);
 	if (READ_ONCE(q->enabled) && READ_ONCE(q->vq->ready) &&
@@ -467,6 +473,7 @@ void hvblk_kick_work(struct work_struct *work)
 		hvblk_kick_ring(q);
 	hvblk_flush_batch(q);
 	mutex_unlock(&q->kick_mutex);
+	memalloc_noio_restore(noio);
 }
 
 /**
