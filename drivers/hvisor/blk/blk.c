@@ -58,6 +58,12 @@ static void hvblk_free(struct hvblk_dev *dev)
 		fput(dev->dfile);
 	if (dev->file)
 		fput(dev->file);
+	/*
+	 * From a worker, fput() only queues the close: close now, so the
+	 * backing's file system can be unmounted once the device is gone.
+	 */
+	if (dev->file && (current->flags & PF_KTHREAD))
+		flush_delayed_fput();
 	kfree(dev);
 }
 
