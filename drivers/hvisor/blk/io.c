@@ -218,6 +218,21 @@ int hvblk_execute(struct hvblk_dev *dev, struct hvblk_req *req,
 /* ---- Reads and writes as kiocbs ---- */
 
 /*
+ * The struct pages of [@p, @p + @len) follow each other in memory, as a
+ * multi-page bio_vec needs (page + n). Always with a virtual memmap or a
+ * flat one; with classic sparsemem only within one memory section.
+ */
+static bool hvblk_pages_contiguous(const u8 *p, size_t len)
+{
+#if defined(CONFIG_SPARSEMEM) && !defined(CONFIG_SPARSEMEM_VMEMMAP)
+	return pfn_to_section_nr(PHYS_PFN(__pa(p))) ==
+		pfn_to_section_nr(PHYS_PFN(__pa(p + len - 1)));
+#else
+	return true;
+#endif
+}
+
+/*
  * Describe the data of @req as bio_vecs over root's linear map, for direct
  * I/O. A buffer the ring engine returns lies in one region of guest RAM,
  * virtually and so physically contiguous when it is in the linear map: one
@@ -254,7 +269,8 @@ static bool hvblk_map_bvec(struct hvblk_dev *dev, struct hvblk_req *req)
 			return false;
 		}
 		if (((unsigned long)p & dev->mem_mask) || (len & dev->off_mask) ||
-		    req->nr_bvec == HVBLK_MAX_BVEC)
+		    req->nr_bvec == HVBLK_MAX_BVEC ||
+		    !hvblk_pages_contiguous(p, len))
 			return false;
 		bv = &req->bvec[req->nr_bvec++];
 		bv->bv_page = virt_to_page(p);
