@@ -18,6 +18,9 @@
 . /hvv/lib.sh
 
 MNT=/tmp/cache
+# util-linux's losetup (--sector-size), not busybox's
+LOSETUP=/hvv/bin/losetup
+[ -x $LOSETUP ] || LOSETUP=losetup
 cached() { fincore -n -o PAGES "$1" | tr -d ' '; }
 flushes() { awk '{ print $16 }' "/sys/block/$(basename "$1")/stat"; }
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
@@ -28,8 +31,8 @@ field() { # field KEY: the first "KEY": number of dev list --json
 hvv_dmesg_mark
 hvv_load_sim
 hvv_run dd if=/dev/zero of=/tmp/fs.img bs=1M count=64 status=none
-loop=$(losetup -f)
-hvv_run losetup --sector-size 4096 "$loop" /tmp/fs.img
+loop=$($LOSETUP -f)
+hvv_run $LOSETUP --sector-size 4096 "$loop" /tmp/fs.img
 hvv_run mkfs.ext4 -q "$loop"
 mkdir -p $MNT
 hvv_run mount -t ext4 "$loop" $MNT
@@ -86,7 +89,7 @@ hvv_assert "writeback reads fill root's page cache" [ "$n" -gt 0 ]
 hvv_run dd if=/dev/urandom of=/dev/$vd bs=64k count=16 oflag=direct conv=fsync status=none
 hvv_run hvisorctl dev del "$id"
 hvv_run umount $MNT
-hvv_run losetup -d "$loop"
+hvv_run $LOSETUP -d "$loop"
 
 # ---- a backing without direct I/O ----
 hvv_run dd if=/dev/zero of=/tmp/plain.img bs=1M count=4 status=none
