@@ -65,8 +65,12 @@ hvv_run dd if=/tmp/pattern of=/dev/$vd bs=512 count=7 seek=8193 oflag=direct sta
 hvv_assert_eq "unaligned requests read back" \
 	"$(dd if=/dev/$vd bs=512 count=7 skip=8193 iflag=direct status=none | sha256sum)" \
 	"$(dd if=/tmp/pattern bs=512 count=7 status=none | sha256sum)"
-list=$(hvisorctl dev list)
-hvv_assert_match "dev list tells some went buffered" "$list" "\[cache=none,buffered\]"
+lbs=$(cat /sys/block/$(basename "$loop")/queue/logical_block_size)
+hvv_log "the backing's logical block size: $lbs"
+if [ "$lbs" -gt 512 ]; then
+	hvv_assert_match "dev list tells some went buffered" \
+		"$(hvisorctl dev list)" "\[cache=none,buffered\]"
+fi
 hvv_assert_eq "and none failed" "$(field errors)" 0
 hvv_run hvisorctl dev del "$id"
 hvv_assert_eq "the image holds the guest's data" \
