@@ -64,6 +64,47 @@ static inline ssize_t hvisor_vfs_iter_write(struct file *file,
 }
 
 /**
+ * hvisor_call_read_iter() - start a read on a kiocb
+ * @file: the file
+ * @iocb: the kiocb, for @file
+ * @it: where the data goes
+ *
+ * call_read_iter() and call_write_iter() are gone since 6.10, whose
+ * callers call the file's method themselves.
+ *
+ * Return: bytes read, -EIOCBQUEUED (ki_complete comes later) or -errno.
+ */
+static inline ssize_t hvisor_call_read_iter(struct file *file,
+					    struct kiocb *iocb,
+					    struct iov_iter *it)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+	return call_read_iter(file, iocb, it);
+#else
+	return file->f_op->read_iter(iocb, it);
+#endif
+}
+
+/**
+ * hvisor_call_write_iter() - start a write on a kiocb
+ * @file: the file
+ * @iocb: the kiocb, for @file; the caller holds freeze protection
+ * @it: the data
+ *
+ * Return: bytes written, -EIOCBQUEUED (ki_complete comes later) or -errno.
+ */
+static inline ssize_t hvisor_call_write_iter(struct file *file,
+					     struct kiocb *iocb,
+					     struct iov_iter *it)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+	return call_write_iter(file, iocb, it);
+#else
+	return file->f_op->write_iter(iocb, it);
+#endif
+}
+
+/**
  * hvisor_memremap_guest_ram() - map guest RAM that is not root's System RAM
  * @pa: root physical address, page aligned
  * @size: bytes, page aligned

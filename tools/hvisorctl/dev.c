@@ -55,7 +55,10 @@ static const char blk_help[] =
 COMMON_HELP
 "  --ro              read-only disk (IMAGE is opened read-only)\n"
 "  --serial S        disk serial number (VIRTIO_BLK_T_GET_ID), <= 20 bytes\n"
-"  --queues Q        request queues (default 1)\n";
+"  --queues Q        request queues (default 1)\n"
+"  --cache MODE      none: direct I/O, root's page cache not used (the\n"
+"                    default when IMAGE allows direct I/O); writeback:\n"
+"                    through root's page cache (the default otherwise)\n";
 
 static const char net_help[] =
 "Usage: hvisorctl dev add net [OPTIONS]\n"
@@ -143,7 +146,7 @@ void dev_print_added(const struct hvisor_vhost_dev_config *cfg,
 enum {
 	OPT_ZONE = 256, OPT_ADDR, OPT_IRQ, OPT_QSIZE, OPT_QUEUES, OPT_RO,
 	OPT_SERIAL, OPT_MAC, OPT_IFNAME, OPT_TAP, OPT_MTU, OPT_LOGSIZE,
-	OPT_NO_CSUM, OPT_NO_TSO, OPT_NO_MRG,
+	OPT_NO_CSUM, OPT_NO_TSO, OPT_NO_MRG, OPT_CACHE,
 };
 
 /*
@@ -160,6 +163,7 @@ static const struct option blk_opts[] = {
 	{ "ro", no_argument, NULL, OPT_RO },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "queues", required_argument, NULL, OPT_QUEUES },
+	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -277,6 +281,21 @@ static int opt_queue_size(const char *val, struct add_args *a)
 }
 
 /* One option of "dev add": 0, or -1 after printing why. */
+/* --cache none|writeback */
+static int opt_cache(const char *val, struct hvisor_vhost_dev_config *cfg)
+{
+	if (!strcmp(val, "none")) {
+		cfg->blk.cache = HVISOR_VHOST_BLK_CACHE_NONE;
+		return 0;
+	}
+	if (!strcmp(val, "writeback")) {
+		cfg->blk.cache = HVISOR_VHOST_BLK_CACHE_WRITEBACK;
+		return 0;
+	}
+	hv_err("--cache: '%s' is not none or writeback", val);
+	return -1;
+}
+
 static int add_option(int c, const char *val, struct add_args *a)
 {
 	struct hvisor_vhost_dev_config *cfg = &a->cfg;
@@ -298,6 +317,8 @@ static int add_option(int c, const char *val, struct add_args *a)
 	case OPT_SERIAL:
 		return opt_name("serial", val, cfg->blk.serial,
 				sizeof(cfg->blk.serial), false);
+	case OPT_CACHE:
+		return opt_cache(val, cfg);
 	case OPT_MAC:
 		return opt_mac(val, cfg->net.mac);
 	case OPT_IFNAME:

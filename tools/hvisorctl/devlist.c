@@ -29,9 +29,24 @@ static const char list_help[] =
 "STATUS is what the guest driver did: reset (nothing yet), init (probing),\n"
 "live (DRIVER_OK), needs-reset (the device failed), failed (the driver gave\n"
 "up); or removing (dev del under way). IN and OUT are bytes the guest\n"
-"received and sent.\n"
+"received and sent. After a disk's NAME: (ro) read-only, and its cache mode:\n"
+"[cache=none] direct I/O, [cache=writeback] through root's page cache,\n"
+"[cache=none,buffered] direct I/O but some requests served buffered\n"
+"(guest buffers misaligned, or guest RAM without struct pages).\n"
 "\n"
 "  --json    a JSON array with every field of every device\n";
+
+/* A disk's cache mode, as dev list shows it after its name. */
+static const char *cache_name(const struct hvisor_vhost_dev_info *d)
+{
+	if (d->type != HVISOR_VHOST_DEV_BLK)
+		return NULL;
+	if (!(d->flags & HVISOR_VHOST_DEV_F_CACHE_NONE))
+		return "writeback";
+	if (d->flags & HVISOR_VHOST_DEV_F_BUFFERED)
+		return "none,buffered";
+	return "none";
+}
 
 static const char *status_name(uint32_t status, uint32_t flags)
 {
@@ -83,7 +98,7 @@ static void list_table(const struct hvisor_vhost_dev_info *info,
 		else
 			snprintf(zone, sizeof(zone), "%u", d->zone_id);
 		printf("%-4u %-7s %-4s 0x%-10" PRIx64 " %-4u %-11s %-3u %10" PRIu64
-		       " %7s %7s %5" PRIu64 " %5" PRIu64 " %8" PRIu64 " %s%s\n",
+		       " %7s %7s %5" PRIu64 " %5" PRIu64 " %8" PRIu64 " %s%s",
 		       d->id, dev_type_name(d->type), zone,
 		       (uint64_t)d->addr, d->irq,
 		       status_name(d->status, d->flags),
@@ -91,6 +106,9 @@ static void list_table(const struct hvisor_vhost_dev_info *info,
 		       (uint64_t)d->errors, (uint64_t)d->dropped,
 		       (uint64_t)d->in_flight, name,
 		       d->flags & HVISOR_VHOST_DEV_F_RO ? " (ro)" : "");
+		if (cache_name(d))
+			printf(" [cache=%s]", cache_name(d));
+		putchar('\n');
 	}
 }
 
@@ -118,6 +136,13 @@ static void list_json_one(struct json_writer *w,
 	jw_bool(w, d->flags & HVISOR_VHOST_DEV_F_RO);
 	jw_key(w, "removing");
 	jw_bool(w, d->flags & HVISOR_VHOST_DEV_F_REMOVING);
+	if (cache_name(d)) {
+		jw_key(w, "cache");
+		jw_str(w, d->flags & HVISOR_VHOST_DEV_F_CACHE_NONE ?
+		       "none" : "writeback");
+		jw_key(w, "buffered_fallback");
+		jw_bool(w, d->flags & HVISOR_VHOST_DEV_F_BUFFERED);
+	}
 	json_field(w, "status", d->status);
 	jw_key(w, "status_text");
 	jw_str(w, status_name(d->status, d->flags));

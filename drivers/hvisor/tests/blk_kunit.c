@@ -5,14 +5,18 @@
  * parsed requests against a tmpfs file.
  */
 
-/* First, so that its pr_fmt is the one in force. */
+/* First, so that their pr_fmt is the one in force. */
 #include "../blk/blk.c"
+#include "../blk/parse.c"
+#include "../blk/io.c"
+#include "../blk/queue.c"
 
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "../zone.h"
 #include "kunit_stubs.h"
@@ -456,6 +460,99 @@ static void blk_exec_file(struct kunit *test)
 			VIRTIO_BLK_S_OK);
 }
 
+/* Parse @r into @dev's slot and describe it for direct I/O. */
+static bool bt_map(struct kunit *test, struct hvblk_dev *dev,
+		   struct blk_test_req *r)
+{
+	struct hvblk_req *req = dev->queues[0].pool;
+
+	memcpy(req->iov, r->iov, sizeof(r->iov));
+	req->vqr = r->vqr;
+	req->vqr.iov = req->iov;
+	KUNIT_EXPECT_EQ(test, hvblk_parse(&dev->lim, &req->vqr, &req->cmd),
+			VIRTIO_BLK_S_OK);
+	return hvblk_map_bvec(dev, req);
+}
+
+/*
+ * Direct I/O takes the data buffers as they are (one bio_vec each, header
+ * and status byte left out) when they are aligned as the backing wants and
+ * in root's linear map; anything else is for the buffered path.
+ */
+static void blk_direct_map(struct kunit *test)
+{
+	struct hvblk_dev *dev = bt_dev(test, 64 * 512);
+	struct hvblk_req *req = dev->queues[0].pool;
+	u8 *buf = kunit_kzalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
+	struct blk_test_req *r;
+	u8 *vbuf;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	dev->lim.capacity = 64;
+	dev->lim.max_data = HVBLK_MAX_DATA;
+	dev->mem_mask = 511;
+	dev->off_mask = 511;
+
+	/* A read into two aligned buffers, the status byte after data. */
+	r = bt_new(test, VIRTIO_BLK_T_IN, 8);
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	bt_add(r, buf, 1024, true);
+	bt_add(r, buf + PAGE_SIZE, 512 + 1, true);
+	KUNIT_EXPECT_TRUE(test, bt_map(test, dev, r));
+	KUNIT_EXPECT_EQ(test, req->nr_bvec, 2U);
+	KUNIT_EXPECT_PTR_EQ(test, req->bvec[1].bv_page,
+			    virt_to_page(buf + PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, req->bvec[1].bv_offset,
+			(unsigned int)offset_in_page(buf + PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, req->bvec[1].bv_len, 512U);
+
+	/* A write whose header shares the first buffer: data after it. */
+	r = bt_new(test, VIRTIO_BLK_T_OUT, 0);
+	memcpy(buf + 512 - 16, &r->hdr, 16);
+	bt_add(r, buf + 512 - 16, 16 + 512, false);
+	bt_add(r, &r->status, 1, true);
+	KUNIT_EXPECT_TRUE(test, bt_map(test, dev, r));
+	KUNIT_EXPECT_EQ(test, req->nr_bvec, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, page_address(req->bvec[0].bv_page) +
+			    req->bvec[0].bv_offset, (void *)(buf + 512));
+
+	/* A buffer address off the memory alignment. */
+	r = bt_new(test, VIRTIO_BLK_T_IN, 0);
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	bt_add(r, buf + 8, 512, true);
+	bt_add(r, &r->status, 1, true);
+	KUNIT_EXPECT_FALSE(test, bt_map(test, dev, r));
+
+	/* Offset and lengths must be whole logical blocks of the backing. */
+	dev->off_mask = 4095;
+	r = bt_new(test, VIRTIO_BLK_T_IN, 8);
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	bt_add(r, buf, 2048, true);
+	bt_add(r, buf + PAGE_SIZE, 2048, true);
+	bt_add(r, &r->status, 1, true);
+	KUNIT_EXPECT_FALSE(test, bt_map(test, dev, r));
+	r = bt_new(test, VIRTIO_BLK_T_IN, 1);
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	bt_add(r, buf, 4096, true);
+	bt_add(r, &r->status, 1, true);
+	KUNIT_EXPECT_FALSE(test, bt_map(test, dev, r));
+	r->hdr.sector = __cpu_to_virtio64(true, 8);
+	KUNIT_EXPECT_TRUE(test, bt_map(test, dev, r));
+
+	/* Memory without struct pages (here: vmalloc) is never mapped. */
+	dev->off_mask = 511;
+	vbuf = vzalloc(PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, vbuf);
+	r = bt_new(test, VIRTIO_BLK_T_IN, 0);
+	bt_add(r, &r->hdr, sizeof(r->hdr), false);
+	bt_add(r, vbuf, 512, true);
+	bt_add(r, &r->status, 1, true);
+	KUNIT_EXPECT_FALSE(test, dev->no_pages);
+	KUNIT_EXPECT_FALSE(test, bt_map(test, dev, r));
+	KUNIT_EXPECT_TRUE(test, dev->no_pages);
+	vfree(vbuf);
+}
+
 static void blk_exec_get_id(struct kunit *test)
 {
 	struct hvblk_dev *dev = bt_dev(test, 4096);
@@ -518,7 +615,12 @@ static void blk_check_config(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), 0);
 	KUNIT_EXPECT_EQ(test, nq, 4U);
 	KUNIT_EXPECT_EQ(test, qs, 64U);
-	cfg.blk.reserved[10] = 1;
+	cfg.blk.cache = HVISOR_VHOST_BLK_CACHE_WRITEBACK;
+	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), 0);
+	cfg.blk.cache = HVISOR_VHOST_BLK_CACHE_WRITEBACK + 1;
+	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), -EINVAL);
+	cfg.blk.cache = 0;
+	cfg.blk.reserved[ARRAY_SIZE(cfg.blk.reserved) - 1] = 1;
 	KUNIT_EXPECT_EQ(test, hvblk_check_config(&cfg, &nq, &qs), -EINVAL);
 }
 
@@ -646,12 +748,27 @@ static u8 rt_status(struct blk_ring_test *t, unsigned int n)
 	return t->ram[RT_HDR + n * 0x40 + 0x20];
 }
 
+/*
+ * Flush the device's workqueue until no request is in flight: a request
+ * may go poller -> worker -> poller, each hop queued by the one before.
+ */
+static void rt_wait_idle(struct blk_ring_test *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < 100; i++) {
+		flush_workqueue(t->dev->wq);
+		if (!atomic64_read(&t->dev->vdev.stats.in_flight))
+			break;
+	}
+	/* The poller that answered the last one has finished its batch. */
+	flush_workqueue(t->dev->wq);
+}
+
 static void rt_kick_and_wait(struct blk_ring_test *t)
 {
 	hvblk_notify(&t->dev->vdev, 0);
-	flush_workqueue(t->dev->wq);
-	/* A kick requeued by a completion is flushed by a second pass. */
-	flush_workqueue(t->dev->wq);
+	rt_wait_idle(t);
 }
 
 static void blk_ring_write_read(struct kunit *test)
@@ -689,6 +806,56 @@ static void blk_ring_write_read(struct kunit *test)
 			512LL * RT_REQS);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.in_flight), 0LL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->vdev.stats.errors), 0LL);
+}
+
+/*
+ * The cache-mode-none path: reads and writes as kiocbs over bio_vecs of
+ * the guest's pages, with freeze protection, results reaped by the poller.
+ * A tmpfs file stands in for the O_DIRECT one (tmpfs serves such kiocbs
+ * through its page cache). A request not aligned for the backing is
+ * served buffered, and succeeds.
+ */
+static void blk_ring_kiocb_path(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	struct hvblk_dev *dev = t->dev;
+	unsigned int n;
+
+	if (!dev->dfile)
+		dev->dfile = get_file(dev->file);
+	dev->mem_mask = 511;
+	dev->off_mask = 511;
+	for (n = 0; n < RT_REQS; n++) {
+		memset(t->ram + RT_DATA + n * 0x400, 'A' + n, 512);
+		rt_post(t, n, VIRTIO_BLK_T_OUT);
+	}
+	rt_kick_and_wait(t);
+	KUNIT_ASSERT_EQ(test, le16_to_cpu(t->used->idx), RT_REQS);
+	memset(t->ram + RT_DATA, 0, RT_REQS * 0x400);
+	for (n = 0; n < RT_REQS; n++)
+		rt_post(t, n, VIRTIO_BLK_T_IN);
+	rt_kick_and_wait(t);
+	KUNIT_ASSERT_EQ(test, le16_to_cpu(t->used->idx), 2 * RT_REQS);
+	for (n = 0; n < RT_REQS; n++) {
+		KUNIT_EXPECT_EQ(test, rt_status(t, n), VIRTIO_BLK_S_OK);
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(t->ram + RT_DATA + n * 0x400,
+						    'A' + n, 512));
+	}
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(t->used->ring[RT_REQS].len), 513U);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dev->fallbacks), 0LL);
+
+	/* 4 KiB blocks wanted: the 512-byte read at sector 3 goes buffered. */
+	dev->off_mask = 4095;
+	memset(t->ram + RT_DATA + 3 * 0x400, 0, 512);
+	rt_post(t, 3, VIRTIO_BLK_T_IN);
+	rt_kick_and_wait(t);
+	KUNIT_ASSERT_EQ(test, le16_to_cpu(t->used->idx), 2 * RT_REQS + 1);
+	KUNIT_EXPECT_EQ(test, rt_status(t, 3), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(t->ram + RT_DATA + 3 * 0x400, 'D',
+					    512));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dev->fallbacks), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dev->vdev.stats.errors), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&dev->busy), 0);
 }
 
 static void blk_ring_errors(struct kunit *test)
@@ -729,8 +896,7 @@ static void blk_ring_reset(struct kunit *test)
 	KUNIT_EXPECT_LE(test, le16_to_cpu(t->used->idx), 1);
 	KUNIT_EXPECT_EQ(test, rt_status(t, 1), 0xff);
 	hvblk_driver_ok(&t->dev->vdev);
-	flush_workqueue(t->dev->wq);
-	flush_workqueue(t->dev->wq);
+	rt_wait_idle(t);
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 2);
 	KUNIT_EXPECT_EQ(test, rt_status(t, 1), VIRTIO_BLK_S_OK);
 }
@@ -972,6 +1138,7 @@ static void blk_ring_starve(struct kunit *test)
 
 static struct kunit_case hvisor_blk_ring_cases[] = {
 	KUNIT_CASE(blk_ring_write_read),
+	KUNIT_CASE(blk_ring_kiocb_path),
 	KUNIT_CASE(blk_ring_errors),
 	KUNIT_CASE(blk_ring_reset),
 	KUNIT_CASE(blk_ring_starve),
@@ -1002,6 +1169,7 @@ static struct kunit_case hvisor_blk_parse_cases[] = {
 static struct kunit_case hvisor_blk_exec_cases[] = {
 	KUNIT_CASE(blk_exec_file),
 	KUNIT_CASE(blk_exec_get_id),
+	KUNIT_CASE(blk_direct_map),
 	KUNIT_CASE(blk_check_file),
 	{}
 };

@@ -105,15 +105,38 @@ struct hvisor_vhost_zone {
 #define HVISOR_VHOST_DEV_F_RO		0x1U /* blk: read-only disk */
 /* struct hvisor_vhost_dev_info.flags only: its removal is under way */
 #define HVISOR_VHOST_DEV_F_REMOVING	0x2U
+/*
+ * struct hvisor_vhost_dev_info.flags only, blk: CACHE_NONE, guest I/O goes
+ * to the backing with direct I/O (cache mode none), else through root's
+ * page cache (writeback); BUFFERED, some requests of a cache-mode-none
+ * disk were served through the page cache all the same (guest buffers not
+ * aligned for direct I/O, or guest RAM without struct pages).
+ */
+#define HVISOR_VHOST_DEV_F_CACHE_NONE	0x4U
+#define HVISOR_VHOST_DEV_F_BUFFERED	0x8U
+
+/*
+ * struct hvisor_vhost_blk_config.cache: DEFAULT is none when the backing
+ * can do direct I/O, else writeback; NONE, direct I/O between the guest's
+ * buffers and the backing (root's page cache not used; dev add fails with
+ * EINVAL when the backing cannot); WRITEBACK, buffered I/O through root's
+ * page cache. Every mode honours VIRTIO_BLK_T_FLUSH (fsync of the backing).
+ */
+#define HVISOR_VHOST_BLK_CACHE_DEFAULT		0
+#define HVISOR_VHOST_BLK_CACHE_NONE		1
+#define HVISOR_VHOST_BLK_CACHE_WRITEBACK	2
 
 /**
  * struct hvisor_vhost_blk_config - blk part of struct hvisor_vhost_dev_config
  * @serial: VIRTIO_BLK_T_GET_ID answer; NUL padded, need not be terminated
+ * @cache: HVISOR_VHOST_BLK_CACHE_*; 0 (what older callers pass) is the
+ *	default
  * @reserved: zero
  */
 struct hvisor_vhost_blk_config {
 	char serial[20];
-	__u32 reserved[11];
+	__u32 cache;
+	__u32 reserved[10];
 };
 
 /* struct hvisor_vhost_net_config.offloads_off: offloads not offered */

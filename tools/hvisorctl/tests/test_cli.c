@@ -544,10 +544,11 @@ static void test_fake_list(void)
 	CHECK_U64(r->status, 0);
 	CHECK_HAS(r->err, "fake: DEV_LIST room=16\nfake: DEV_LIST room=56\n");
 	CHECK_HAS(r->out,
-		  "\n0    blk     1    0x10000000   32   live        1         1000    1.5K       0     0     0        0 /srv/disk0.img\n");
+		  "\n0    blk     1    0x10000000   32   live        1         1000    1.5K       0     0     0        0 /srv/disk0.img [cache=writeback]\n");
 	CHECK_HAS(r->out, "\n39   blk     1    0x10004e00   71   live        1         1039 ");
-	CHECK_HAS(r->out, "/srv/disk39.img\n");
+	CHECK_HAS(r->out, "/srv/disk39.img [cache=writeback]\n");
 	r = run("dev", "list", "--json", NULL);
+	CHECK_HAS(r->out, "\"cache\": \"writeback\"");
 	v = json_parse(r->out, strlen(r->out), err, sizeof(err));
 	CHECK(v && v->type == JSON_ARRAY && v->arr.count == 40);
 	if (v && v->arr.count == 40) {

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-blk backend of hvisor_vhost: private structures, their locking
+ * and lifetime rules. Files:
+ *
+ *   parse.c  request parsing (pure: guest values copied once, checked)
+ *   io.c     the backing store: direct and buffered reads and writes with
+ *            kiocbs, flush, discard, write zeroes, GET_ID
+ *   queue.c  per queue: the poller (ring consumer, completions, batched
+ *            answers), the blocking worker, request slots, reset, abort
+ *   blk.c    device creation, limits, config space, features, listing
+ *
+ * Data flow, per virtqueue (Documentation/blk.rst):
+ *
+ *   QueueNotify (any context) -> hvblk_notify() queues the poller
+ *   the poller (hvblk_queue.kick, one at a time per queue, kick_mutex):
+ *     1. reaps completions posted to q->done, answers them as one batch
+ *        (one used-ring update, one interrupt);
+ *     2. pops descriptor chains, parses each into a request slot and
+ *        starts its I/O without blocking: reads and writes are submitted
+ *        with IOCB_NOWAIT (direct I/O into the guest's pages in cache
+ *        mode none); what would block (and flush, discard, write zeroes)
+ *        goes to the queue's worker (hvblk_queue.slow);
+ *   worker (one per queue): runs what may block, one request after the
+ *     other, and posts the result to q->done like a kiocb completion;
+ *   kiocb completion (ki_complete, any context): posts to q->done.
+ */
+#ifndef _HVISOR_BLK_H
+#define _HVISOR_BLK_H
+
+#include <linux/atomic.h>
+#include <linux/bvec.h>
+#include <linux/fs.h>
+#include <linux/llist.h>
+#include <linux/mutex.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uio.h>
+#include <linux/virtio_blk.h>
+#include <linux/workqueue.h>
+
+#include "../vdev.h"
+#include "../vq.h"
+
+#define HVBLK_SECTOR_SHIFT	9
+#define HVBLK_SECTOR_SIZE	512U
+#define HVBLK_MAX_QUEUES	16
+#define HVBLK_DEF_QUEUE_SIZE	256
+/* Requests in flight per queue: the size of the per-queue pool. */
+#define HVBLK_MAX_INFLIGHT	128
+/* Data segments of one request (config seg_max) and their size (size_max). */
+#define HVBLK_SEG_MAX		126
+#define HVBLK_SIZE_MAX		SZ_1M
+/*
+ * iov entries of a request slot: header, status, seg_max data buffers and
+ * 16 pieces of buffers that straddle two RAM regions. A longer chain
+ * (fragmented guest RAM, or a driver ignoring seg_max) borrows its queue's
+ * big iov (struct hvblk_queue), so every chain is served.
+ */
+#define HVBLK_MAX_IOV		(HVBLK_SEG_MAX + 2 + 16)
+/* bio_vecs of a slot: a direct request with more data pieces is buffered. */
+#define HVBLK_MAX_BVEC		(HVBLK_SEG_MAX + 16)
+/* Largest read or write: all that seg_max and size_max allow. */
+#define HVBLK_MAX_DATA		(HVBLK_SEG_MAX * HVBLK_SIZE_MAX)
+/* Discard and write-zeroes limits offered in the config space. */
+#define HVBLK_MAX_DWZ_SEG	16
+#define HVBLK_MAX_DISCARD_SECT	BIT(22)
+#define HVBLK_MAX_WZ_SECT	BIT(16)
+/* Chains popped by one run of the poller before it yields. */
+#define HVBLK_KICK_BUDGET	64
+/* Zero pages per write of the write-zeroes fallback. */
+#define HVBLK_ZERO_VECS		16
+
+/* hvblk_parse() result: no writable status byte, complete with len 0. */
+#define HVBLK_NO_STATUS		(-1)
+
+/**
+ * struct hvblk_limits - what requests are checked against
+ * @capacity: disk size in 512-byte sectors
+ * @max_data: largest data part of a read or write, bytes
+ * @max_discard_sectors: largest discard segment, sectors
+ * @max_wz_sectors: largest write-zeroes segment, sectors
+ * @max_dwz_seg: most segments in one discard or write-zeroes request
+ * @ro: read-only disk
+ * @discard: VIRTIO_BLK_F_DISCARD offered
+ * @write_zeroes: VIRTIO_BLK_F_WRITE_ZEROES offered
+ */
+struct hvblk_limits {
+	u64 capacity;
+	u32 max_data;
+	u32 max_discard_sectors;
+	u32 max_wz_sectors;
+	u32 max_dwz_seg;
+	bool ro;
+	bool discard;
+	bool write_zeroes;
+};
+
+/* One discard or write-zeroes segment, copied from the guest and checked. */
+struct hvblk_seg {
+	u64 sector;
+	u32 nr_sectors;
+	u32 flags;
+};
+
+/**
+ * struct hvblk_cmd - a parsed request; every guest value copied once
+ * @type: VIRTIO_BLK_T_*
+ * @pos: byte offset in the backing file (IN, OUT)
+ * @len: data bytes (IN, OUT) or ID bytes to copy (GET_ID)
+ * @status: the status byte in guest memory (NULL when there is none)
+ * @nr_segs: segments in @segs (DISCARD, WRITE_ZEROES)
+ * @segs: the segments
+ */
+struct hvblk_cmd {
+	u32 type;
+	loff_t pos;
+	u32 len;
+	u8 *status;
+	unsigned int nr_segs;
+	struct hvblk_seg segs[HVBLK_MAX_DWZ_SEG];
+};
+
+struct hvblk_dev;
+struct hvblk_queue;
+
+/*
+ * struct hvblk_req.state: who answers the guest. Changed only with the
+ * queue's kick_mutex held (poller, hvblk_abort()), so the poller's reap and
+ * the abort never both answer; the worker only reads it (READ_ONCE) to
+ * leave the backing alone for a request answered already.
+ */
+enum {
+	HVBLK_REQ_IDLE,		/* free, or being parsed by the poller */
+	HVBLK_REQ_QUEUED,	/* its I/O runs: the poller answers its result */
+	/* answered by hvblk_abort(): the result only gives the slot back */
+	HVBLK_REQ_ABORTED,
+};
+
+/* struct hvblk_req.attempt: how a read or write is being tried. */
+enum {
+	HVBLK_TRY_NOWAIT,	/* by the poller, IOCB_NOWAIT */
+	HVBLK_TRY_BLOCKING,	/* by the worker, may block in submission */
+	HVBLK_TRY_BUFFERED,	/* by the worker, through the page cache */
+};
+
+/**
+ * struct hvblk_req - one request slot of a queue's pool
+ * @iocb: the read or write in flight (IN, OUT)
+ * @q: owning queue
+ * @next_free: link in the queue's free list
+ * @node: on q->slow (waiting for the worker) or q->done (result posted)
+ * @state: HVBLK_REQ_*, see above
+ * @attempt: HVBLK_TRY_* of the read or write
+ * @direct: this attempt is direct I/O on dev->dfile over @bvec
+ * @frozen: @iocb holds freeze protection of the file's super block
+ * @res: result of the last read or write attempt: bytes or -errno
+ * @status: result of any other request (VIRTIO_BLK_S_*)
+ * @in: data bytes put in guest memory (for the used length)
+ * @held: the guest buffers' folios hvblk_abort() holds for the I/O of an
+ *	aborted request (hvblk_hold()), dropped when its result comes
+ * @nr_held: entries in @held
+ * @vqr: the chain as popped; @vqr.iov points to @iov or to the big iov
+ * @cmd: the parsed request
+ * @nr_bvec: entries of @bvec in use
+ * @bvec: the data buffers as pages of root's linear map (direct I/O)
+ * @iov: room for the chain's buffers
+ *
+ * Lifetime: a slot is taken by the poller (hvblk_get_req()) and given
+ * back (hvblk_put_req()) only by the poller or hvblk_abort(), after the
+ * answer is in the used ring. While its I/O runs nothing else uses it;
+ * the completion posts it to q->done and never touches it afterwards.
+ */
+struct hvblk_req {
+	struct kiocb iocb;
+	struct hvblk_queue *q;
+	struct hvblk_req *next_free;
+	struct llist_node node;
+	int state;
+	u8 attempt;
+	bool direct;
+	bool frozen;
+	long res;
+	int status;
+	u32 in;
+	struct folio **held;
+	unsigned int nr_held;
+	struct hvisor_vq_req vqr;
+	struct hvblk_cmd cmd;
+	unsigned int nr_bvec;
+	struct bio_vec bvec[HVBLK_MAX_BVEC];
+	struct kvec iov[HVBLK_MAX_IOV];
+};
+
+/**
+ * struct hvblk_queue - per-virtqueue state
+ * @dev: owning device
+ * @vq: the ring (in dev->vdev.vqs)
+ * @kick: the poller; never runs twice at once (workqueue guarantee)
+ * @kick_mutex: held by @kick while it runs, by hvblk_abort() and by reset
+ *	when it clears @enabled: after reset no poller touches the ring, and
+ *	every answer (and every change of a slot's state) is made under it
+ * @enabled: the driver set DRIVER_OK and no reset happened since
+ * @slow: the worker: runs what may block, in order
+ * @slow_list: requests for @slow (llist: the poller adds, @slow takes all)
+ * @done: requests whose result is posted (llist: completions add from any
+ *	context, the poller takes all)
+ * @batch: answers collected by the poller, pushed as one batch (under
+ *	@kick_mutex)
+ * @batch_used: the used entries of @batch
+ * @nr_batch: entries in @batch
+ * @free_lock: protects @free, @starved, @big_busy and @big_wait
+ * @free: stack of unused request slots
+ * @starved: the poller stopped because @free was empty; the next slot
+ *	given back requeues it
+ * @pool: the request slots
+ * @pool_size: slots in @pool
+ * @big_iov: iov for a chain too long for a slot's own (allocated by the
+ *	poller the first time one comes, freed with the device); one request
+ *	at a time uses it
+ * @big_nr: entries in @big_iov
+ * @big_busy: a request holds @big_iov
+ * @big_wait: the poller stopped on a long chain while @big_busy; giving
+ *	back the slot holding @big_iov requeues it
+ */
+struct hvblk_queue {
+	struct hvblk_dev *dev;
+	struct hvisor_vq *vq;
+	struct work_struct kick;
+	struct mutex kick_mutex;	/* ring consumer, answers, see above */
+	bool enabled;
+	struct work_struct slow;
+	struct llist_head slow_list;
+	struct llist_head done;
+	struct hvblk_req **batch;
+	struct hvisor_vq_used *batch_used;
+	unsigned int nr_batch;
+	spinlock_t free_lock;		/* @free, @starved, @big_* */
+	struct hvblk_req *free;
+	bool starved;
+	struct hvblk_req *pool;
+	unsigned int pool_size;
+	struct kvec *big_iov;
+	unsigned int big_nr;
+	bool big_busy;
+	bool big_wait;
+};
+
+/**
+ * struct hvblk_dev - a virtio-blk device
+ * @vdev: the transport; must stay first (container_of)
+ * @file: backing file or block device as given; a reference is held.
+ *	Buffered reads and writes, fsync, fallocate.
+ * @dfile: the same file opened again with O_DIRECT (cache mode none), or
+ *	NULL (writeback, or no direct I/O possible); a reference is held
+ * @bdev: the block device when @file is one, else NULL
+ * @wq: unbound workqueue running pollers and workers
+ * @mem_mask: direct I/O: memory alignment of every buffer, minus one
+ * @off_mask: direct I/O: alignment of offsets and lengths, minus one
+ * @dio_nowait: direct I/O may be tried with IOCB_NOWAIT by the poller:
+ *	the file and the block device under it support it; cleared for good
+ *	when an attempt says otherwise (-EOPNOTSUPP)
+ * @fallbacks: requests of cache mode none served buffered (misaligned,
+ *	or guest RAM without struct pages)
+ * @no_pages: a guest buffer was found outside root's linear map
+ * @busy: request slots taken; reset and drain wait for 0 (wake_up_var()).
+ *	A completion posts its slot to q->done inside an RCU read-side
+ *	section and touches nothing of the device afterwards, and the slot
+ *	is given back only by the poller once it reaped it: so after @busy
+ *	drops to 0, a grace period (synchronize_rcu()) and a flush of @wq,
+ *	no completion and no work of the device runs any more and it may be
+ *	freed (hvblk_drain(), hvblk_release()).
+ * @aborted: hvblk_abort() ran (forced removal): every request is answered
+ *	with VIRTIO_BLK_S_IOERR at once, none reaches the backing any more
+ * @lim: request limits
+ * @serial: VIRTIO_BLK_T_GET_ID answer
+ * @config: the config space the guest reads
+ * @nr_queues: entries in @queues
+ * @queues: per-virtqueue state
+ */
+struct hvblk_dev {
+	struct hvisor_vdev vdev;
+	struct file *file;
+	struct file *dfile;
+	struct block_device *bdev;
+	struct workqueue_struct *wq;
+	unsigned int mem_mask;
+	unsigned int off_mask;
+	bool dio_nowait;
+	atomic64_t fallbacks;
+	bool no_pages;
+	atomic_t busy;
+	bool aborted;
+	struct hvblk_limits lim;
+	char serial[VIRTIO_BLK_ID_BYTES];
+	struct virtio_blk_config config;
+	unsigned int nr_queues;
+	struct hvblk_queue queues[];
+};
+
+static inline struct hvblk_dev *to_hvblk(struct hvisor_vdev *vdev)
+{
+	return container_of(vdev, struct hvblk_dev, vdev);
+}
+
+/* parse.c */
+int hvblk_parse(const struct hvblk_limits *lim,
+		const struct hvisor_vq_req *vqr, struct hvblk_cmd *cmd);
+
+/* io.c */
+void hvblk_rw_start(struct hvblk_req *req);
+void hvblk_rw_result(struct hvblk_req *req);
+void hvblk_slow_one(struct hvblk_req *req);
+int hvblk_do_get_id(struct hvblk_dev *dev, struct hvblk_req *req, u32 *done);
+int hvblk_execute(struct hvblk_dev *dev, struct hvblk_req *req, u32 *in,
+		  u32 *out);
+
+/* queue.c */
+void hvblk_post_done(struct hvblk_req *req);
+void hvblk_to_worker(struct hvblk_req *req);
+void hvblk_answer(struct hvblk_queue *q, struct hvblk_req *req, int status);
+void hvblk_kick_work(struct work_struct *work);
+void hvblk_slow_work(struct work_struct *work);
+void hvblk_notify(struct hvisor_vdev *vdev, unsigned int qidx);
+void hvblk_driver_ok(struct hvisor_vdev *vdev);
+void hvblk_reset(struct hvisor_vdev *vdev);
+void hvblk_abort(struct hvisor_vdev *vdev);
+void hvblk_drain(struct hvisor_vdev *vdev);
+void hvblk_quiesce(struct hvblk_dev *dev);
+
+#endif /* _HVISOR_BLK_H */
