@@ -53,9 +53,17 @@ setup_guest() {
 	hvv_run $IP link set "$gif" netns "$ns"
 	hvv_run hvv_in_netns "$ns" $IP addr add 10.25.0.2/24 dev "$gif"
 	hvv_run hvv_in_netns "$ns" $IP link set "$gif" up
+	# The peer knew 10.25.0.2 at an earlier guest's MAC.
+	hvv_run hvv_in_netns "$nsr" $IP neigh flush all
 	_n=$((30 * HVV_SLOW))
 	until hvv_in_netns "$nsr" ping -c 1 -W 1 10.25.0.2 >/dev/null 2>&1; do
-		[ "$_n" -gt 0 ] || hvv_fail "guest unreachable through the tap"
+		if [ "$_n" -le 0 ]; then
+			hvv_in_netns "$nsr" $IP neigh show
+			hvv_in_netns "$ns" $IP -s link show "$gif"
+			$IP -s link show
+			hvisorctl dev list --json
+			hvv_fail "guest unreachable through the tap"
+		fi
 		_n=$((_n - 1))
 	done
 	hvv_log "ok: guest $gif ($vdev) reachable through the tap"
