@@ -2,8 +2,8 @@
 /*
  * hvisorctl config load: apply hvisor-tool's virtio_cfg.json.
  *
- * The whole file is parsed and every image opened before the first
- * request, so a typo changes nothing. Then, zone by zone, memory regions
+ * The whole file is parsed, every image opened and every tap attached
+ * before the first request, so a typo changes nothing. Then, zone by zone, memory regions
  * are registered and enabled devices added. When a device cannot be
  * added, the devices added so far are removed again (memory registered
  * stays: "hvisorctl zone del" forgets it).
@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "dev.h"
 #include "json.h"
+#include "tap.h"
 
 #define REGION_SIZE	0x200u
 
@@ -28,18 +29,23 @@ static const char config_help[] =
 "\n"
 "Apply hvisor-tool's device configuration (virtio_cfg.json): for each zone\n"
 "register its \"memory_region\" entries, then add its devices whose \"status\"\n"
-"is \"enable\" (blk \"img\", net \"tap\"/\"mac\", console). Numbers may be JSON\n"
+"is \"enable\" (blk \"img\", net \"tap\"/\"mac\", console). A net device with a\n"
+"\"tap\" is attached to that existing tap interface, one without gets a root\n"
+"interface of its own (\"ifname\"). Numbers may be JSON\n"
 "numbers or strings in any C base. Relative image paths are relative to the\n"
 "current directory, as with hvisor-tool. Device types hvisor_vhost does not\n"
 "serve (gpu, scmi, ...) are skipped with a warning.\n"
 "\n"
-"  --dry-run   check the file and the images, print what would be done\n";
+"  --dry-run   check the file, the images and the taps, print what would be\n"
+"              done\n";
 
 struct loader {
 	const char *file;
 	const struct cfg *cfg;
 	int ctl;		/* -1 for --dry-run */
+	bool dry_run;
 	int *fds;		/* image fds, one per device of every zone */
+	struct tap_files *taps;	/* tap files, one set per device */
 	uint32_t *added;	/* ids of the devices added so far */
 	size_t nr_added;
 	size_t skipped;
@@ -83,7 +89,26 @@ static size_t total_devs(const struct cfg *cfg)
 	return n;
 }
 
-/* Open the image of every enabled blk device; -1 after printing why. */
+/*
+ * The backing of an enabled device: a blk device's image, a net device's
+ * tap (only checked for a dry run). 0, or -1 after printing why.
+ */
+static int open_backing(struct loader *l, const struct cfg_dev *d, size_t k)
+{
+	if (!d->enabled)
+		return 0;
+	if (d->type == HVISOR_VHOST_DEV_BLK) {
+		l->fds[k] = image_open(d->img, d->ro);
+		return l->fds[k] < 0 ? -1 : 0;
+	}
+	if (d->type != HVISOR_VHOST_DEV_NET || !d->tap[0])
+		return 0;
+	if (l->dry_run)
+		return tap_check(d->tap, d->queues ? d->queues : 1);
+	return tap_open(d->tap, d->queues, &l->taps[k]);
+}
+
+/* Open every backing; -1 after printing why. */
 static int open_images(struct loader *l)
 {
 	size_t i, j, k = 0;
@@ -94,13 +119,9 @@ static int open_images(struct loader *l)
 		for (j = 0; j < z->nr_devs; j++, k++) {
 			const struct cfg_dev *d = &z->devs[j];
 
-			l->fds[k] = -1;
-			if (!d->enabled || d->type != HVISOR_VHOST_DEV_BLK)
-				continue;
-			l->fds[k] = image_open(d->img, d->ro);
-			if (l->fds[k] < 0) {
-				hv_err("%s: line %u: zone %u device %zu (blk) cannot be served",
-				       l->file, d->line, z->id, j);
+			if (open_backing(l, d, k)) {
+				hv_err("%s: line %u: zone %u device %zu (%s) cannot be served",
+				       l->file, d->line, z->id, j, d->type_name);
 				return -1;
 			}
 		}
@@ -112,9 +133,11 @@ static void close_images(struct loader *l)
 {
 	size_t i, n = total_devs(l->cfg);
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (l->fds[i] >= 0)
 			close(l->fds[i]);
+		tap_close(&l->taps[i]);
+	}
 }
 
 static int load_mem(struct loader *l, const struct cfg_zone *z,
@@ -162,16 +185,19 @@ static bool skip_dev(struct loader *l, const struct cfg_zone *z,
 }
 
 static int load_dev(struct loader *l, const struct cfg_zone *z,
-		    const struct cfg_dev *d, size_t idx, int fd)
+		    const struct cfg_dev *d, size_t idx, size_t k)
 {
 	struct hvisor_vhost_dev_config cfg;
 	const char *name = d->img ? d->img : d->tap[0] ? d->tap : d->ifname;
+	const char *why;
 	int ret;
 
 	if (skip_dev(l, z, d, idx))
 		return 0;
 	cfg_dev_fill(d, z->id, &cfg);
-	cfg.backing_fd = fd;
+	cfg.backing_fd = l->fds[k];
+	if (l->taps[k].nr)
+		tap_fill(&l->taps[k], &cfg);
 	if (l->ctl < 0) {
 		printf("zone %u: would add %s at 0x%" PRIx64 " irq %u%s%s\n",
 		       z->id, d->type_name, d->addr, d->irq, *name ? ", " : "",
@@ -188,9 +214,10 @@ static int load_dev(struct loader *l, const struct cfg_zone *z,
 		return 0;
 	}
 	if (ret) {
+		why = l->taps[k].nr ? tap_strerror(-ret) : NULL;
 		hv_err("%s: line %u: zone %u device %zu (%s): %s", l->file,
 		       d->line, z->id, idx, d->type_name,
-		       ctl_strerror(CTL_DEV_ADD, -ret));
+		       why ? why : ctl_strerror(CTL_DEV_ADD, -ret));
 		return ret;
 	}
 	l->added[l->nr_added++] = cfg.id;
@@ -209,7 +236,7 @@ static int load_zones(struct loader *l)
 			if (load_mem(l, z, &z->mems[j]))
 				return -1;
 		for (j = 0; j < z->nr_devs; j++, k++)
-			if (load_dev(l, z, &z->devs[j], j, l->fds[k]))
+			if (load_dev(l, z, &z->devs[j], j, k))
 				return -1;
 	}
 	return 0;
@@ -237,15 +264,19 @@ static void rollback(struct loader *l)
 
 static int load(struct loader *l, bool dry_run)
 {
-	size_t n = total_devs(l->cfg);
+	size_t i, n = total_devs(l->cfg);
 	int ret = EXIT_FAIL;
 
 	l->fds = calloc(n ? n : 1, sizeof(*l->fds));
+	l->taps = calloc(n ? n : 1, sizeof(*l->taps));
 	l->added = calloc(n ? n : 1, sizeof(*l->added));
-	if (!l->fds || !l->added) {
+	if (!l->fds || !l->taps || !l->added) {
 		hv_err("out of memory");
 		goto out;
 	}
+	for (i = 0; i < n; i++)
+		l->fds[i] = -1;
+	l->dry_run = dry_run;
 	if (open_images(l))
 		goto out_close;
 	l->ctl = dry_run ? -1 : ctl_open(NULL);
@@ -265,6 +296,7 @@ out_close:
 	close_images(l);
 out:
 	free(l->fds);
+	free(l->taps);
 	free(l->added);
 	return ret;
 }

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "dev.h"
+#include "tap.h"
 
 #define REGION_SIZE	0x200u
 
@@ -64,14 +65,20 @@ static const char net_help[] =
 "Usage: hvisorctl dev add net [OPTIONS]\n"
 "\n"
 "Serve a virtio-net interface to a zone, backed by a root-side network\n"
-"interface.\n"
+"interface the module creates, or by an existing tap interface.\n"
 "\n"
 COMMON_HELP
 "  --mac M           guest MAC address xx:xx:xx:xx:xx:xx (default: random)\n"
 "  --ifname NAME     root-side interface name (default hvnet<zone>.<n>)\n"
-"  --tap TAP         attach this existing tap interface instead\n"
+"  --tap TAP         attach the existing tap interface TAP instead (made\n"
+"                    with 'ip tuntap add TAP mode tap', multi_queue for\n"
+"                    several queue pairs)\n"
+"  --tap-fd FD[,FD]  with --tap: the tap is open on these descriptors\n"
+"                    already, one per queue pair (attached with TUNSETIFF,\n"
+"                    IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 12-byte header)\n"
 "  --queues Q        queue pairs (default 1)\n"
-"  --mtu M           MTU offered to the guest (default 1500)\n"
+"  --mtu M           MTU offered to the guest (default 1500; with --tap the\n"
+"                    tap's)\n"
 "  --no-csum         offer no checksum offload (and so no TSO)\n"
 "  --no-tso          offer no segmentation offload (TSO4/6 both ways)\n"
 "  --no-mrg-rxbuf    offer no mergeable receive buffers\n";
@@ -146,7 +153,7 @@ void dev_print_added(const struct hvisor_vhost_dev_config *cfg,
 enum {
 	OPT_ZONE = 256, OPT_ADDR, OPT_IRQ, OPT_QSIZE, OPT_QUEUES, OPT_RO,
 	OPT_SERIAL, OPT_MAC, OPT_IFNAME, OPT_TAP, OPT_MTU, OPT_LOGSIZE,
-	OPT_NO_CSUM, OPT_NO_TSO, OPT_NO_MRG, OPT_CACHE,
+	OPT_NO_CSUM, OPT_NO_TSO, OPT_NO_MRG, OPT_CACHE, OPT_TAP_FD,
 };
 
 /*
@@ -177,6 +184,7 @@ static const struct option net_opts[] = {
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "ifname", required_argument, NULL, OPT_IFNAME },
 	{ "tap", required_argument, NULL, OPT_TAP },
+	{ "tap-fd", required_argument, NULL, OPT_TAP_FD },
 	{ "queues", required_argument, NULL, OPT_QUEUES },
 	{ "mtu", required_argument, NULL, OPT_MTU },
 	{ "no-csum", no_argument, NULL, OPT_NO_CSUM },
@@ -198,8 +206,10 @@ static const struct option console_opts[] = {
 
 struct add_args {
 	struct hvisor_vhost_dev_config cfg;
+	struct tap_files tap;
 	bool has_addr;
 	bool has_irq;
+	bool has_tap_fd;
 	bool quiet;
 };
 
@@ -327,6 +337,9 @@ static int add_option(int c, const char *val, struct add_args *a)
 	case OPT_TAP:
 		return opt_name("tap", val, cfg->net.tap,
 				sizeof(cfg->net.tap), true);
+	case OPT_TAP_FD:
+		a->has_tap_fd = true;
+		return tap_parse_fds(val, &a->tap);
 	case OPT_MTU:
 		return opt_mtu(val, a);
 	case OPT_LOGSIZE:
@@ -397,9 +410,14 @@ static int add_submit(const char *cmd, struct add_args *a, const char *image)
 				  sizeof(a->cfg.net.ifname));
 	close(ctl);
 	if (ret) {
-		hv_err("%s: %s", cmd, ctl_strerror(CTL_DEV_ADD, -ret));
+		const char *why = NULL;
+
+		if (a->cfg.net.flags & HVISOR_VHOST_NET_F_TAP)
+			why = tap_strerror(-ret);
+		hv_err("%s: %s", cmd, why ? why : ctl_strerror(CTL_DEV_ADD, -ret));
 		goto fail;
 	}
+	tap_close(&a->tap);
 	if (a->cfg.backing_fd >= 0)
 		close(a->cfg.backing_fd);
 	if (a->quiet)
@@ -408,9 +426,35 @@ static int add_submit(const char *cmd, struct add_args *a, const char *image)
 		dev_print_added(&a->cfg, add_name(&a->cfg, image));
 	return 0;
 fail:
+	tap_close(&a->tap);
 	if (a->cfg.backing_fd >= 0)
 		close(a->cfg.backing_fd);
 	return EXIT_FAIL;
+}
+
+/* --tap: the tap's files, opened here or given; EXIT_* or 0. */
+static int add_tap(char *cmd, struct add_args *a)
+{
+	struct hvisor_vhost_dev_config *cfg = &a->cfg;
+	uint32_t pairs = cfg->num_queues ? cfg->num_queues : 1;
+
+	if (!cfg->net.tap[0]) {
+		if (a->has_tap_fd)
+			return usage_error(cmd, "--tap-fd goes with --tap NAME");
+		return 0;
+	}
+	if (cfg->net.ifname[0])
+		return usage_error(cmd,
+				   "--tap and --ifname exclude each other (a tap has its own name)");
+	if (a->has_tap_fd && a->tap.nr != pairs) {
+		hv_err("--tap-fd: %u descriptor(s) for %u queue pair(s)",
+		       a->tap.nr, pairs);
+		return EXIT_USAGE;
+	}
+	if (!a->has_tap_fd && tap_open(cfg->net.tap, pairs, &a->tap))
+		return EXIT_FAIL;
+	tap_fill(&a->tap, cfg);
+	return 0;
 }
 
 static int dev_add_type(int argc, char **argv, uint32_t type,
@@ -432,6 +476,12 @@ static int dev_add_type(int argc, char **argv, uint32_t type,
 	if (a.has_addr != a.has_irq)
 		return usage_error(argv[0],
 				   "--addr and --irq go together (give both, or neither for automatic placement)");
+	if (type == HVISOR_VHOST_DEV_NET) {
+		int ret = add_tap(argv[0], &a);
+
+		if (ret)
+			return ret;
+	}
 	if (blk) {
 		image = argv[optind];
 		a.cfg.backing_fd = image_open(image,

@@ -2,7 +2,8 @@
 /*
  * virtio-net backend of hvisor_vhost: every guest NIC gets a network
  * interface in root ("hvnet<zone>.<n>", or the name asked for), which root
- * bridges, routes or moves to a namespace with the usual tools.
+ * bridges, routes or moves to a namespace with the usual tools; or, in tap
+ * mode, it is attached to an existing tap interface (tap.c).
  *
  * Queues: pair i is vqs[2i] (guest rx) and vqs[2i + 1] (guest tx); with
  * more than one pair the control queue follows. Each pair is served by one
@@ -29,6 +30,10 @@
 #include "../core.h"
 #include "net.h"
 
+/* The net part of the request keeps its size and layout (uapi). */
+static_assert(sizeof(struct hvisor_vhost_net_config) == 64);
+static_assert(offsetof(struct hvisor_vhost_net_config, tap_fds) == 48);
+
 static bool hvnet_is_ctrl(const struct hvnet_dev *dev, unsigned int qidx)
 {
 	return dev->nr_pairs > 1 && qidx == 2 * dev->nr_pairs;
@@ -40,7 +45,11 @@ static void hvnet_notify(struct hvisor_vdev *vdev, unsigned int qidx)
 
 	if (hvnet_is_ctrl(dev, qidx))
 		schedule_work(&dev->ctrl_work);
-	else if (qidx < 2 * dev->nr_pairs)
+	else if (qidx >= 2 * dev->nr_pairs)
+		return;
+	else if (dev->tap)
+		hvnet_tap_kick(&dev->queues[qidx / 2]);
+	else
 		napi_schedule(&dev->queues[qidx / 2].napi);
 }
 
@@ -51,10 +60,15 @@ static void hvnet_driver_ok(struct hvisor_vdev *vdev)
 	unsigned int i;
 
 	WRITE_ONCE(dev->guest_offloads, hvnet_guest_offloads(f));
+	WRITE_ONCE(dev->host_offloads, hvnet_host_offloads(f));
 	dev->mrg_rxbuf = f & BIT_ULL(VIRTIO_NET_F_MRG_RXBUF);
 	WRITE_ONCE(dev->curr_pairs, 1);
 	/* Orders the fields above before running, read by the polls. */
 	smp_store_release(&dev->running, true);
+	if (dev->tap) {
+		hvnet_tap_start(dev);
+		return;
+	}
 	netif_carrier_on(dev->ndev);
 	schedule_work(&dev->features_work);
 	for (i = 0; i < dev->nr_pairs; i++)
@@ -74,6 +88,12 @@ static void hvnet_reset(struct hvisor_vdev *vdev)
 	mutex_lock(&dev->ctrl_mutex);
 	WRITE_ONCE(dev->running, false);
 	mutex_unlock(&dev->ctrl_mutex);
+	WRITE_ONCE(dev->guest_offloads, 0);
+	WRITE_ONCE(dev->host_offloads, 0);
+	if (dev->tap) {
+		hvnet_tap_stop(dev);
+		return;
+	}
 	for (i = 0; i < dev->nr_pairs; i++) {
 		struct hvnet_queue *q = &dev->queues[i];
 
@@ -84,7 +104,6 @@ static void hvnet_reset(struct hvisor_vdev *vdev)
 		q->rx_short = false;
 		napi_enable(&q->napi);
 	}
-	WRITE_ONCE(dev->guest_offloads, 0);
 	schedule_work(&dev->features_work);
 	netif_carrier_off(dev->ndev);
 	netif_tx_wake_all_queues(dev->ndev);
@@ -109,7 +128,10 @@ static void hvnet_release(struct hvisor_vdev *vdev)
 
 	WRITE_ONCE(dev->running, false);
 	cancel_work_sync(&dev->features_work);
-	hvnet_netdev_destroy(dev);
+	if (dev->tap)
+		hvnet_tap_detach(dev);
+	else
+		hvnet_netdev_destroy(dev);
 	cancel_work_sync(&dev->ctrl_work);
 	hvisor_vdev_cleanup(vdev);
 	hvnet_free(dev);
@@ -129,31 +151,47 @@ static bool hvnet_str_ok(const char *s, size_t size)
 	return strnlen(s, size) < size;
 }
 
+/* The fields of the two modes; the tap's MTU into @mtu. */
+static int hvnet_check_mode(const struct hvisor_vhost_net_config *c, u32 *mtu)
+{
+	if (c->flags & HVISOR_VHOST_NET_F_TAP)
+		return hvnet_tap_check(c, mtu);
+	/* A tap by name alone: the request of an older hvisorctl. */
+	if (c->tap[0])
+		return -EOPNOTSUPP;
+	if (c->tap_fds || (c->ifname[0] && !dev_valid_name(c->ifname)))
+		return -EINVAL;
+	*mtu = HVNET_DEF_MTU;
+	return 0;
+}
+
 static int hvnet_check_config(const struct hvisor_vhost_dev_config *cfg,
 			      u32 *nr_pairs, u32 *queue_size, u32 *mtu)
 {
 	const struct hvisor_vhost_net_config *c = &cfg->net;
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(c->reserved); i++)
 		if (c->reserved[i])
 			return -EINVAL;
 	if (c->offloads_off & ~(HVISOR_VHOST_NET_OFF_CSUM |
 				HVISOR_VHOST_NET_OFF_TSO |
-				HVISOR_VHOST_NET_OFF_MRG_RXBUF))
+				HVISOR_VHOST_NET_OFF_MRG_RXBUF) ||
+	    c->flags & ~HVISOR_VHOST_NET_F_TAP)
 		return -EINVAL;
 	if (!hvnet_str_ok(c->ifname, sizeof(c->ifname)) ||
 	    !hvnet_str_ok(c->tap, sizeof(c->tap)))
 		return -EINVAL;
-	if (c->ifname[0] && !dev_valid_name(c->ifname))
-		return -EINVAL;
-	if (c->tap[0])
-		return -EOPNOTSUPP;	/* not implemented yet */
 	if (is_multicast_ether_addr(c->mac))
 		return -EINVAL;
+	ret = hvnet_check_mode(c, mtu);
+	if (ret)
+		return ret;
 	*nr_pairs = cfg->num_queues ? cfg->num_queues : 1;
 	*queue_size = cfg->queue_size ? cfg->queue_size : HVNET_DEF_QUEUE_SIZE;
-	*mtu = c->mtu ? c->mtu : HVNET_DEF_MTU;
+	if (c->mtu)
+		*mtu = c->mtu;
 	if (*nr_pairs > HVNET_MAX_PAIRS || *queue_size < 2 ||
 	    *queue_size > HVISOR_VQ_MAX_SIZE || !is_power_of_2(*queue_size) ||
 	    *mtu < HVNET_MIN_MTU || *mtu > HVNET_MAX_FRAME - VLAN_ETH_HLEN)
@@ -170,7 +208,9 @@ static void hvnet_setup_config(struct hvnet_dev *dev,
 		eth_random_addr(vc->mac);
 	else
 		ether_addr_copy(vc->mac, c->mac);
-	vc->status = __cpu_to_virtio16(true, 0);
+	/* A tap's link is always up; root's interface sets it when up. */
+	vc->status = __cpu_to_virtio16(true, (c->flags & HVISOR_VHOST_NET_F_TAP) ?
+				       VIRTIO_NET_S_LINK_UP : 0);
 	vc->max_virtqueue_pairs = __cpu_to_virtio16(true, dev->nr_pairs);
 	vc->mtu = __cpu_to_virtio16(true, dev->mtu);
 	dev->vdev.device_id = HVISOR_VHOST_DEV_NET;
@@ -237,15 +277,24 @@ static struct hvisor_vdev *hvnet_create(const struct hvisor_vhost_dev_config *cf
 		dev->queues[i].rxvq = &dev->vdev.vqs[2 * i];
 		dev->queues[i].txvq = &dev->vdev.vqs[2 * i + 1];
 	}
+	if (cfg->net.flags & HVISOR_VHOST_NET_F_TAP) {
+		ret = hvnet_tap_attach(dev, cfg);
+		if (ret)
+			goto err_cleanup;
+		pr_info("tap %s: guest MAC %pM, %u queue pair(s), MTU %u\n",
+			dev->tap_name, dev->config.mac, nr_pairs, mtu);
+		return &dev->vdev;
+	}
 	ndev = hvnet_netdev_create(dev, &cfg->net, cfg->zone_id);
 	if (IS_ERR(ndev)) {
 		ret = PTR_ERR(ndev);
-		hvisor_vdev_cleanup(&dev->vdev);
-		goto err_free;
+		goto err_cleanup;
 	}
 	pr_info("%s: guest MAC %pM, %u queue pair(s), MTU %u\n", ndev->name,
 		dev->config.mac, nr_pairs, mtu);
 	return &dev->vdev;
+err_cleanup:
+	hvisor_vdev_cleanup(&dev->vdev);
 err_free:
 	hvnet_free(dev);
 	return ERR_PTR(ret);
@@ -257,7 +306,9 @@ static void hvnet_fill_info(struct hvisor_vdev *vdev,
 {
 	struct hvnet_dev *dev = to_hvnet(vdev);
 
-	if (dev->ndev)
+	if (dev->tap)
+		strscpy(info->name, dev->tap_name, sizeof(info->name));
+	else if (dev->ndev)
 		strscpy(info->name, dev->ndev->name, sizeof(info->name));
 }
 

@@ -125,7 +125,7 @@ static void hvnet_rx_maybe_wake(struct hvnet_queue *q)
 }
 
 /* Give the first @nr chains of the batch back to the guest unused. */
-static void hvnet_rx_return_empty(struct hvnet_queue *q, unsigned int nr)
+void hvnet_rx_return_empty(struct hvnet_queue *q, unsigned int nr)
 {
 	struct hvnet_rx_batch *b = &q->batch;
 	unsigned int i;
@@ -137,12 +137,18 @@ static void hvnet_rx_return_empty(struct hvnet_queue *q, unsigned int nr)
 	hvisor_vq_push_batch(q->rxvq, b->used, nr);
 }
 
-/*
- * Pop guest buffers until @total bytes fit. Returns the chains to use
- * (> 0), 0 when the ring ran out (the chains were given back), -EMSGSIZE
- * when the packet cannot fit (given back too), or a ring error.
+/**
+ * hvnet_rx_take() - take guest rx buffers for a packet
+ * @q: the queue pair, whose rx ring's only consumer the caller is
+ * @total: header plus frame bytes
+ *
+ * Pops chains into @q->batch until @total bytes fit.
+ *
+ * Return: the chains to use (> 0), 0 when the ring ran out (the chains
+ * were given back), -EMSGSIZE when the packet cannot fit (given back
+ * too), or a ring error.
  */
-static int hvnet_rx_take(struct hvnet_queue *q, u32 total)
+int hvnet_rx_take(struct hvnet_queue *q, u32 total)
 {
 	struct hvnet_rx_batch *b = &q->batch;
 	unsigned int nr = 0, iov_used = 0;

@@ -8,6 +8,8 @@
  *   napi.c      the NAPI poll of a queue pair: guest tx chains turned into
  *               skbs, queued root skbs copied into guest rx buffers
  *   pkt.c       pure packet helpers (header conversion, copies), KUnit tested
+ *   tap.c       tap mode: the pairs served by an existing tap interface's
+ *               files instead of a root net_device (vhost-net's way)
  */
 #ifndef _HVISOR_NET_H
 #define _HVISOR_NET_H
@@ -15,7 +17,10 @@
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/poll.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/virtio_net.h>
 #include <linux/hvisor_vhost.h>
 
@@ -41,6 +46,11 @@
 #define HVNET_GUEST_CSUM	BIT(0)
 #define HVNET_GUEST_TSO4	BIT(1)
 #define HVNET_GUEST_TSO6	BIT(2)
+
+/* Offloads the guest may use in the packets it sends (tap mode checks). */
+#define HVNET_HOST_CSUM		BIT(0)
+#define HVNET_HOST_TSO4		BIT(1)
+#define HVNET_HOST_TSO6		BIT(2)
 
 /**
  * struct hvnet_qstats - counters of one queue pair, root's point of view
@@ -92,12 +102,46 @@ struct hvnet_rx_batch {
 };
 
 /**
+ * struct hvnet_tapq - a queue pair's tap file (tap mode, tap.c)
+ * @file: the /dev/net/tun file attached to the tap, referenced from
+ *	creation to release
+ * @sock: its socket (tun_get_socket()), valid as long as @file
+ * @work: serves both rings of the pair in process context (the tap's
+ *	sendmsg allocates with GFP_KERNEL); one instance runs at a time
+ * @wait: our entry on the socket's wait queue from creation to release:
+ *	EPOLLIN (the tap has packets for the guest) and EPOLLOUT (room again
+ *	after -EAGAIN) queue @work
+ * @wqh: the wait queue @wait is on (the socket's, lives with @file)
+ * @pt: the poll table that found @wqh
+ * @tx_blocked: the tap refused the last guest packet with -EAGAIN: tx
+ *	waits for EPOLLOUT instead of the guest's kick (used by @work only,
+ *	and by reset with @work cancelled)
+ * @hdr: the virtio-net header of the packet in flight, out of the
+ *	guest's reach while it is checked (used by @work only)
+ * @kv: @hdr, then the guest buffers of the packet past their header
+ *	(used by @work only)
+ * @max_kv: room in @kv
+ */
+struct hvnet_tapq {
+	struct file *file;
+	struct socket *sock;
+	struct work_struct work;
+	wait_queue_entry_t wait;
+	wait_queue_head_t *wqh;
+	poll_table pt;
+	bool tx_blocked;
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	struct kvec *kv;
+	unsigned int max_kv;
+};
+
+/**
  * struct hvnet_queue - one queue pair
  * @dev: owning device
  * @index: pair number
  * @rxvq: guest rx ring (root -> guest), vdev.vqs[2 * index]
  * @txvq: guest tx ring (guest -> root), vdev.vqs[2 * index + 1]
- * @napi: polls both rings; the only consumer of both
+ * @napi: polls both rings; the only consumer of both (root-netdev mode)
  * @skbs: packets root sent, waiting for guest rx buffers; bounded by
  *	%HVNET_RXQ_LIMIT (its own lock protects it)
  * @starved: the guest had no rx buffer at the last try: root drops
@@ -109,6 +153,8 @@ struct hvnet_rx_batch {
  * @batch: rx buffers of the packet being delivered (used by @napi only)
  * @tx_iov: buffers of the tx chain being read (used by @napi only)
  * @stats: counters
+ * @tap: tap mode: the pair's tap file; its work is then the only
+ *	consumer of both rings and @napi and @skbs are unused
  */
 struct hvnet_queue {
 	struct hvnet_dev *dev;
@@ -122,16 +168,20 @@ struct hvnet_queue {
 	struct hvnet_rx_batch batch;
 	struct kvec tx_iov[HVNET_TX_IOV];
 	struct hvnet_qstats stats;
+	struct hvnet_tapq tap;
 };
 
 /**
  * struct hvnet_dev - a virtio-net device and its root interface
  * @vdev: the transport; must stay first (container_of)
- * @ndev: root's interface; its priv points back here
+ * @ndev: root's interface; its priv points back here. NULL in tap mode.
+ * @tap: tap mode: the pairs go to the tap interface @tap_name
+ * @tap_name: the tap interface's name (for "dev list")
  * @running: the guest set DRIVER_OK and no reset happened since: the NAPI
  *	polls may touch the rings (written under @vdev.lock or with the
  *	polls stopped)
  * @guest_offloads: HVNET_GUEST_* the guest negotiated (read by xmit)
+ * @host_offloads: HVNET_HOST_* the guest negotiated (read by tap.c)
  * @mrg_rxbuf: VIRTIO_NET_F_MRG_RXBUF negotiated
  * @nr_pairs: queue pairs offered
  * @curr_pairs: queue pairs the guest uses (VQ_PAIRS_SET)
@@ -140,7 +190,7 @@ struct hvnet_queue {
  * @config: the config space the guest reads; the status field changes
  *	under @vdev.lock
  * @features_work: re-evaluates root's interface features (rtnl) after
- *	the guest negotiated or reset
+ *	the guest negotiated or reset; in tap mode sets the tap's offloads
  * @ctrl_work: runs the control queue (process context)
  * @ctrl_mutex: held by @ctrl_work while it uses the ring and by reset
  * @ctrl_iov: buffers of one control chain (used by @ctrl_work only)
@@ -149,8 +199,11 @@ struct hvnet_queue {
 struct hvnet_dev {
 	struct hvisor_vdev vdev;
 	struct net_device *ndev;
+	bool tap;
+	char tap_name[IFNAMSIZ];
 	bool running;
 	u32 guest_offloads;
+	u32 host_offloads;
 	bool mrg_rxbuf;
 	u32 nr_pairs;
 	u32 curr_pairs;
@@ -172,6 +225,7 @@ static inline struct hvnet_dev *to_hvnet(struct hvisor_vdev *vdev)
 /* pkt.c: pure helpers */
 u64 hvnet_offered_features(u32 offloads_off, u32 nr_pairs);
 u32 hvnet_guest_offloads(u64 features);
+u32 hvnet_host_offloads(u64 features);
 netdev_features_t hvnet_allowed_features(u32 guest_offloads);
 int hvnet_hdr_from_skb(const struct sk_buff *skb,
 		       struct virtio_net_hdr_mrg_rxbuf *hdr, u32 guest_offloads);
@@ -184,6 +238,10 @@ int hvnet_copy_to_chains(const struct sk_buff *skb,
 			 const struct virtio_net_hdr_mrg_rxbuf *hdr,
 			 const struct hvisor_vq_req *reqs, unsigned int nr,
 			 struct hvisor_vq_used *used);
+int hvnet_kv_append(struct kvec *dst, unsigned int max, unsigned int n,
+		    const struct kvec *src, unsigned int nr, size_t *skip);
+int hvnet_tap_hdr_to_guest(struct virtio_net_hdr *h, u32 guest_offloads);
+int hvnet_tap_hdr_from_guest(struct virtio_net_hdr *h, u32 host_offloads);
 
 /* netdev.c */
 struct net_device *hvnet_netdev_create(struct hvnet_dev *dev,
@@ -198,6 +256,18 @@ netdev_tx_t hvnet_rx_enqueue(struct hvnet_queue *q, struct sk_buff *skb);
 int hvnet_rx_batch_alloc(struct hvnet_rx_batch *b, u32 queue_size);
 void hvnet_rx_batch_free(struct hvnet_rx_batch *b);
 int hvnet_napi_poll(struct napi_struct *napi, int budget);
+int hvnet_rx_take(struct hvnet_queue *q, u32 total);
+void hvnet_rx_return_empty(struct hvnet_queue *q, unsigned int nr);
+
+/* tap.c */
+int hvnet_tap_check(const struct hvisor_vhost_net_config *c, u32 *mtu);
+int hvnet_tap_attach(struct hvnet_dev *dev,
+		     const struct hvisor_vhost_dev_config *cfg);
+void hvnet_tap_detach(struct hvnet_dev *dev);
+void hvnet_tap_start(struct hvnet_dev *dev);
+void hvnet_tap_stop(struct hvnet_dev *dev);
+void hvnet_tap_kick(struct hvnet_queue *q);
+void hvnet_tap_offload_work(struct work_struct *work);
 
 /* device.c */
 void hvnet_ctrl_work(struct work_struct *work);

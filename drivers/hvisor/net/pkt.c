@@ -74,6 +74,26 @@ u32 hvnet_guest_offloads(u64 features)
 }
 
 /**
+ * hvnet_host_offloads() - what the guest may hand root
+ * @features: features the guest accepted
+ *
+ * Return: HVNET_HOST_* bits.
+ */
+u32 hvnet_host_offloads(u64 features)
+{
+	u32 o = 0;
+
+	if (!(features & BIT_ULL(VIRTIO_NET_F_CSUM)))
+		return 0;
+	o |= HVNET_HOST_CSUM;
+	if (features & BIT_ULL(VIRTIO_NET_F_HOST_TSO4))
+		o |= HVNET_HOST_TSO4;
+	if (features & BIT_ULL(VIRTIO_NET_F_HOST_TSO6))
+		o |= HVNET_HOST_TSO6;
+	return o;
+}
+
+/**
  * hvnet_allowed_features() - root interface offloads the guest can take
  * @guest_offloads: HVNET_GUEST_* bits
  *
@@ -269,4 +289,100 @@ int hvnet_copy_to_chains(const struct sk_buff *skb,
 	if (off != skb->len)
 		ret = -EFAULT;
 	return ret;
+}
+
+/**
+ * hvnet_kv_append() - append buffers to an iov, skipping leading bytes
+ * @dst: the iov
+ * @max: room in @dst
+ * @n: entries of @dst in use
+ * @src: buffers to append
+ * @nr: entries of @src
+ * @skip: in: bytes at the start of @src to leave out; out: what is left
+ *	to skip when @src was shorter
+ *
+ * Return: the entries of @dst in use after appending, or -EMSGSIZE when
+ * they do not fit in @max.
+ */
+int hvnet_kv_append(struct kvec *dst, unsigned int max, unsigned int n,
+		    const struct kvec *src, unsigned int nr, size_t *skip)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		size_t len = src[i].iov_len;
+
+		if (*skip >= len) {
+			*skip -= len;
+			continue;
+		}
+		if (n == max)
+			return -EMSGSIZE;
+		dst[n].iov_base = (u8 *)src[i].iov_base + *skip;
+		dst[n].iov_len = len - *skip;
+		*skip = 0;
+		n++;
+	}
+	return n;
+}
+
+/**
+ * hvnet_tap_hdr_to_guest() - check a tap's header for the guest
+ * @h: the header the tap wrote (little endian), fixed up in place
+ * @guest_offloads: HVNET_GUEST_* the guest negotiated
+ *
+ * The tap's offloads follow the guest's (TUNSETOFFLOAD), but only from the
+ * moment they are set: a packet queued before may carry more. DATA_VALID
+ * is dropped when the guest has no GUEST_CSUM.
+ *
+ * Return: 0, or -EINVAL when the guest cannot take the packet.
+ */
+int hvnet_tap_hdr_to_guest(struct virtio_net_hdr *h, u32 guest_offloads)
+{
+	u8 gso = h->gso_type;
+
+	if (!(guest_offloads & HVNET_GUEST_CSUM))
+		h->flags &= ~VIRTIO_NET_HDR_F_DATA_VALID;
+	if (h->flags & ~(VIRTIO_NET_HDR_F_NEEDS_CSUM |
+			 VIRTIO_NET_HDR_F_DATA_VALID))
+		return -EINVAL;
+	if (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM &&
+	    !(guest_offloads & HVNET_GUEST_CSUM))
+		return -EINVAL;
+	switch (gso) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return 0;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return guest_offloads & HVNET_GUEST_TSO4 ? 0 : -EINVAL;
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return guest_offloads & HVNET_GUEST_TSO6 ? 0 : -EINVAL;
+	}
+	return -EINVAL;	/* ECN, UDP: never negotiated */
+}
+
+/**
+ * hvnet_tap_hdr_from_guest() - check a guest's tx header for the tap
+ * @h: a copy of the guest's header, fixed up in place
+ * @host_offloads: HVNET_HOST_* the guest negotiated
+ *
+ * Flags the driver must not send are cleared; the tap checks the rest of
+ * the header itself (virtio_net_hdr_to_skb()).
+ *
+ * Return: 0, or -EINVAL when the guest uses an offload it did not
+ * negotiate.
+ */
+int hvnet_tap_hdr_from_guest(struct virtio_net_hdr *h, u32 host_offloads)
+{
+	h->flags &= VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	if (h->flags && !(host_offloads & HVNET_HOST_CSUM))
+		return -EINVAL;
+	switch (h->gso_type) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return 0;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return host_offloads & HVNET_HOST_TSO4 ? 0 : -EINVAL;
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return host_offloads & HVNET_HOST_TSO6 ? 0 : -EINVAL;
+	}
+	return -EINVAL;
 }

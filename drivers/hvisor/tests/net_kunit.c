@@ -342,6 +342,80 @@ static void net_test_copy_to_chains(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/* Tap mode: the iov of a bounce header and guest buffers past theirs. */
+static void net_test_kv_append(struct kunit *test)
+{
+	static u8 a[8], b[10], c[4];
+	const struct kvec src[] = {
+		{ .iov_base = a, .iov_len = sizeof(a) },
+		{ .iov_base = b, .iov_len = sizeof(b) },
+		{ .iov_base = c, .iov_len = 0 },
+		{ .iov_base = c, .iov_len = sizeof(c) },
+	};
+	struct kvec dst[4];
+	size_t skip = HVNET_HDR_LEN;	/* spans a and part of b */
+
+	KUNIT_ASSERT_EQ(test, hvnet_kv_append(dst, 4, 1, src, 4, &skip), 3);
+	KUNIT_EXPECT_EQ(test, skip, (size_t)0);
+	KUNIT_EXPECT_PTR_EQ(test, dst[1].iov_base, (void *)(b + 4));
+	KUNIT_EXPECT_EQ(test, dst[1].iov_len, (size_t)6);
+	KUNIT_EXPECT_PTR_EQ(test, dst[2].iov_base, (void *)c);
+	KUNIT_EXPECT_EQ(test, dst[2].iov_len, (size_t)4);
+	/* No room: refused, never written past max. */
+	skip = 0;
+	KUNIT_EXPECT_EQ(test, hvnet_kv_append(dst, 2, 1, src, 4, &skip),
+			-EMSGSIZE);
+	/* Buffers shorter than the skip: what is left to skip comes back. */
+	skip = 20;
+	KUNIT_EXPECT_EQ(test, hvnet_kv_append(dst, 4, 1, src, 2, &skip), 1);
+	KUNIT_EXPECT_EQ(test, skip, (size_t)2);
+}
+
+/* Tap mode: headers checked against what the guest negotiated. */
+static void net_test_tap_hdr(struct kunit *test)
+{
+	u32 all = HVNET_GUEST_CSUM | HVNET_GUEST_TSO4 | HVNET_GUEST_TSO6;
+	struct virtio_net_hdr h = { };
+
+	/* To the guest. */
+	h.flags = VIRTIO_NET_HDR_F_DATA_VALID;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_to_guest(&h, 0), 0);
+	KUNIT_EXPECT_EQ(test, h.flags, (u8)0);	/* no GUEST_CSUM: cleared */
+	h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_to_guest(&h, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_to_guest(&h, HVNET_GUEST_CSUM), 0);
+	h.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_to_guest(&h, HVNET_GUEST_CSUM),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_to_guest(&h, all), 0);
+	h.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_to_guest(&h, all & ~HVNET_GUEST_TSO6),
+			-EINVAL);
+	h.gso_type = VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_to_guest(&h, all), -EINVAL);
+	h.gso_type = VIRTIO_NET_HDR_GSO_UDP;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_to_guest(&h, all), -EINVAL);
+	h.gso_type = 0;
+	h.flags = 0x80;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_to_guest(&h, all), -EINVAL);
+
+	/* From the guest: unknown flags cleared, offloads as negotiated. */
+	h.flags = VIRTIO_NET_HDR_F_DATA_VALID;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_from_guest(&h, 0), 0);
+	KUNIT_EXPECT_EQ(test, h.flags, (u8)0);
+	h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_from_guest(&h, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_from_guest(&h, HVNET_HOST_CSUM), 0);
+	h.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_from_guest(&h, HVNET_HOST_CSUM |
+						       HVNET_HOST_TSO4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvnet_tap_hdr_from_guest(&h, HVNET_HOST_CSUM |
+						       HVNET_HOST_TSO6), 0);
+	/* TSO without CSUM means nothing. */
+	KUNIT_EXPECT_EQ(test, hvnet_host_offloads(BIT_ULL(VIRTIO_NET_F_HOST_TSO4)),
+			0U);
+}
+
 static struct kunit_case net_test_cases[] = {
 	KUNIT_CASE(net_test_features),
 	KUNIT_CASE(net_test_guest_offloads),
@@ -351,6 +425,8 @@ static struct kunit_case net_test_cases[] = {
 	KUNIT_CASE(net_test_skb_bad),
 	KUNIT_CASE(net_test_rx_plan),
 	KUNIT_CASE(net_test_copy_to_chains),
+	KUNIT_CASE(net_test_kv_append),
+	KUNIT_CASE(net_test_tap_hdr),
 	{}
 };
 

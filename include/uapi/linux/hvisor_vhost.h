@@ -144,14 +144,41 @@ struct hvisor_vhost_blk_config {
 #define HVISOR_VHOST_NET_OFF_TSO	0x2	/* HOST_TSO4/6, GUEST_TSO4/6 */
 #define HVISOR_VHOST_NET_OFF_MRG_RXBUF	0x4	/* MRG_RXBUF */
 
+/*
+ * struct hvisor_vhost_net_config.flags. HVISOR_VHOST_NET_F_TAP: no root
+ * interface is created; the guest NIC is attached to the existing tap
+ * interface @tap through the files @tap_fds (see below).
+ */
+#define HVISOR_VHOST_NET_F_TAP		0x1U
+
 /**
  * struct hvisor_vhost_net_config - net part of struct hvisor_vhost_dev_config
  * @mac: guest MAC address; all zero picks a random local one
  * @mtu: MTU offered to the guest (VIRTIO_NET_F_MTU); 0: 1500
- * @ifname: root interface name; empty: "hvnet<zone>.<n>"
- * @tap: attach this existing tap interface instead of creating one
+ * @ifname: root interface name; empty: "hvnet<zone>.<n>". Empty with
+ *	HVISOR_VHOST_NET_F_TAP.
+ * @tap: with HVISOR_VHOST_NET_F_TAP, the name of the tap interface
+ *	(NUL-terminated): it must exist in the caller's network namespace
+ *	and be a tap (not a tun) interface; "dev list" shows it. Empty
+ *	otherwise.
  * @offloads_off: HVISOR_VHOST_NET_OFF_* features not to offer
+ * @flags: HVISOR_VHOST_NET_F_*
+ * @tap_fds: with HVISOR_VHOST_NET_F_TAP, a user pointer to an array of
+ *	num_queues (0 counts as 1) __s32 file descriptors, one per queue
+ *	pair: each an open /dev/net/tun attached (TUNSETIFF) to @tap with
+ *	IFF_TAP | IFF_NO_PI | IFF_VNET_HDR (and IFF_MULTI_QUEUE for several
+ *	pairs), TUNSETVNETHDRSZ 12 and little-endian headers (TUNSETVNETLE
+ *	on big-endian hosts). The kernel takes a reference to each file
+ *	for the device's life; the caller may close its descriptors after
+ *	the call. The kernel sets the tap's offloads (TUNSETOFFLOAD) to
+ *	those the guest negotiated. Zero otherwise. Errors: EBADF a closed
+ *	descriptor, ENOTSOCK a file that is not /dev/net/tun, EBADFD one
+ *	not attached to an interface, ENODEV no interface @tap, EINVAL
+ *	@tap not a tap interface, EOPNOTSUPP a kernel without tun.
  * @reserved: zero
+ *
+ * Before HVISOR_VHOST_NET_F_TAP existed, @flags and @tap_fds were
+ * reserved (zero), so requests of older programs mean what they meant.
  */
 struct hvisor_vhost_net_config {
 	__u8 mac[6];
@@ -159,7 +186,9 @@ struct hvisor_vhost_net_config {
 	char ifname[16];
 	char tap[16];
 	__u32 offloads_off;
-	__u32 reserved[5];
+	__u32 flags;
+	__u64 tap_fds;
+	__u32 reserved[2];
 };
 
 /**

@@ -219,6 +219,9 @@ static void test_no_module(void)
 }
 
 /* An argument error: exit 2 and err contains want. */
+#define NO_TAP9 "hvisorctl: tap nosuchtap9: no such network interface " \
+	"(create it first: ip tuntap add nosuchtap9 mode tap)"
+
 static void check_usage(const char *want, const char *a, const char *b,
 			const char *c, const char *d, const char *e,
 			const char *f)
@@ -269,6 +272,19 @@ static void test_dev_args(void)
 		    "net", "--ifname", "sixteen-chars-xx", NULL, NULL, NULL);
 	check_usage("--tap: 'sixteen-chars-xx' is longer than 15 bytes",
 		    "net", "--tap", "sixteen-chars-xx", NULL, NULL, NULL);
+	check_usage("--tap and --ifname exclude each other",
+		    "net", "--tap", "tap0", "--ifname", "x", NULL);
+	check_usage("--tap-fd goes with --tap NAME", "net", "--tap-fd", "3", NULL, NULL, NULL);
+	check_usage("--tap-fd: '3,,4' is not a list of at most 8 file descriptors",
+		    "net", "--tap", "tap0", "--tap-fd", "3,,4", NULL);
+	check_usage("--tap-fd: '3,' is not a list",
+		    "net", "--tap", "tap0", "--tap-fd", "3,", NULL);
+	check_usage("--tap-fd: 'x' is not a list",
+		    "net", "--tap", "tap0", "--tap-fd", "x", NULL);
+	check_usage("--tap-fd: '1,2,3,4,5,6,7,8,9' is not a list",
+		    "net", "--tap", "tap0", "--tap-fd", "1,2,3,4,5,6,7,8,9", NULL);
+	check_usage("--tap-fd: 2 descriptor(s) for 1 queue pair(s)",
+		    "net", "--tap", "tap0", "--tap-fd", "3,4", NULL);
 	check_usage("--mtu: 65536 is too big (at most 65535)",
 		    "net", "--mtu", "65536", NULL, NULL, NULL);
 	check_usage("unexpected argument 'disk.img'", "net", "disk.img", NULL, NULL, NULL, NULL);
@@ -290,9 +306,21 @@ static void test_dev_args(void)
 	CHECK_U64(r->status, 1);
 	CHECK_HAS(r->err, "module is not loaded");
 	r = run("dev", "add", "net", "--mac", "02:00:00:00:00:01", "--ifname",
-		"fifteen-chars-x", "--tap", "tap0", "--mtu", "9000", NULL);
+		"fifteen-chars-x", "--mtu", "9000", NULL);
 	CHECK_U64(r->status, 1);
 	CHECK_HAS(r->err, "module is not loaded");
+	/* Given descriptors are not checked here: the kernel does. */
+	r = run("dev", "add", "net", "--tap", "tap0", "--tap-fd", "7,8",
+		"--queues", "2", NULL);
+	CHECK_U64(r->status, 1);
+	CHECK_HAS(r->err, "module is not loaded");
+	/* A tap is looked for before the control device, as an image. */
+	r = run("dev", "add", "net", "--tap", "nosuchtap9", NULL);
+	CHECK_U64(r->status, 1);
+	CHECK_STR(r->err, NO_TAP9 "\n");
+	r = run("dev", "add", "net", "--tap", "lo", NULL);
+	CHECK_U64(r->status, 1);
+	CHECK_STR(r->err, "hvisorctl: tap lo: not a tap interface\n");
 	r = run("dev", "add", "net", "--help", NULL);
 	CHECK_U64(r->status, 0);
 	CHECK_HAS(r->out, "--no-csum");
@@ -346,6 +374,8 @@ static void test_config_load(void)
 	write_file("bad.json", "{\"zones\": [\n  {\"id\": 1,\n   \"devices\": [}]}\n");
 	write_file("noimg.json", "{\"zones\": [{\"id\": 1, \"devices\": [\n"
 		   "{\"type\": \"blk\", \"img\": \"nope.img\", \"status\": \"enable\"}]}]}");
+	write_file("notap.json", "{\"zones\": [{\"id\": 1, \"devices\": [\n"
+		   "{\"type\": \"net\", \"tap\": \"nosuchtap9\", \"status\": \"enable\"}]}]}");
 
 	r = run("config", "load", "--dry-run", "good.json", NULL);
 	CHECK_U64(r->status, 0);
@@ -369,6 +399,11 @@ static void test_config_load(void)
 	CHECK_U64(r->status, 1);
 	CHECK_STR(r->err, "hvisorctl: nope.img: No such file or directory\n"
 		  "hvisorctl: noimg.json: line 2: zone 1 device 0 (blk) cannot be served\n");
+	/* A net device's tap is looked for before anything happens. */
+	r = run("config", "load", "--dry-run", "notap.json", NULL);
+	CHECK_U64(r->status, 1);
+	CHECK_STR(r->err, NO_TAP9 "\n"
+		  "hvisorctl: notap.json: line 2: zone 1 device 0 (net) cannot be served\n");
 	r = run("config", "load", NULL);
 	CHECK_U64(r->status, 2);
 	CHECK_HAS(r->err, "config load: missing FILE");
