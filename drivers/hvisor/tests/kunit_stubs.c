@@ -5,6 +5,7 @@
  * test; nothing here talks to a hypervisor.
  */
 
+#include <linux/atomic.h>
 #include <linux/module.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -62,6 +63,36 @@ void hvisor_core_inject(struct hvisor_vdev *vdev)
 	}
 	spin_unlock_irqrestore(&hvisor_stub_lock, flags);
 	WARN_ON_ONCE(i == HVISOR_STUB_MAX_VDEVS);
+}
+
+/* Lines lowered and InterruptStatus reads, for any device. */
+static atomic_t hvisor_stub_lowered = ATOMIC_INIT(0);
+
+/**
+ * hvisor_core_irq_lowered() - fake: count a lowered line
+ * @vdev: the device
+ */
+void hvisor_core_irq_lowered(struct hvisor_vdev *vdev)
+{
+	atomic_inc(&hvisor_stub_lowered);
+}
+
+/**
+ * hvisor_core_irq_status_read() - fake: nothing to do
+ * @vdev: the device
+ */
+void hvisor_core_irq_status_read(struct hvisor_vdev *vdev)
+{
+}
+
+/**
+ * hvisor_stub_lowered_count() - lines lowered since the module loaded
+ *
+ * Return: calls of hvisor_core_irq_lowered().
+ */
+unsigned int hvisor_stub_lowered_count(void)
+{
+	return atomic_read(&hvisor_stub_lowered);
 }
 
 /**

@@ -16,6 +16,7 @@ struct hvisor_vdev;
 void hvisor_stub_reset(void);
 /* Interrupts injected for @vdev since the last hvisor_stub_reset(). */
 unsigned int hvisor_stub_injections(const struct hvisor_vdev *vdev);
+unsigned int hvisor_stub_lowered_count(void);
 /* Answers given to @cpu (deferred accesses) since hvisor_stub_reset(). */
 unsigned int hvisor_stub_answers(u32 cpu);
 /* Value and size of the last answer given to @cpu. */

@@ -404,6 +404,7 @@ static void hvisor_vdev_test_isr(struct kunit *test)
 	struct hvisor_vdev_test *t = test->priv;
 	const u32 vring = VIRTIO_MMIO_INT_VRING, cfg = VIRTIO_MMIO_INT_CONFIG;
 	struct hvisor_vring_avail *avail;
+	unsigned int lowered;
 
 	/* The driver is not listening yet: nothing, and no bit left set. */
 	hvisor_vdev_interrupt(&t->vdev, vring);
@@ -419,12 +420,16 @@ static void hvisor_vdev_test_isr(struct kunit *test)
 	hvisor_vdev_interrupt(&t->vdev, cfg);
 	KUNIT_EXPECT_EQ(test, hvisor_stub_injections(&t->vdev), 1U);
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS), vring | cfg);
+	/* A level-like line comes down only when no bit is left. */
+	lowered = hvisor_stub_lowered_count();
 	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, vring);
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS), cfg);
+	KUNIT_EXPECT_EQ(test, hvisor_stub_lowered_count(), lowered);
 	hvisor_vdev_interrupt(&t->vdev, vring);
 	KUNIT_EXPECT_EQ(test, hvisor_stub_injections(&t->vdev), 1U);
 	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, vring | cfg);
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS), 0U);
+	KUNIT_EXPECT_EQ(test, hvisor_stub_lowered_count(), lowered + 1);
 	/* Unknown bits are not interrupts. */
 	hvisor_vdev_interrupt(&t->vdev, 0);
 	hvisor_vdev_interrupt(&t->vdev, 4);
