@@ -88,7 +88,7 @@ objects_cross() {
 # sparse (its LoongArch support is too new for Debian's 0.6.4).
 objects_loongarch() {
 	local dir=$HVV_BUILD/check-loongarch kdir
-	kdir=$(la_dir)/out
+	kdir=$(la_dir)
 	[ -d "$kdir" ] || { echo "error: no loongarch tree (tools/testing/kernels.sh loongarch)"; return 1; }
 	copy_tree "$dir" || return 1
 	make -C "$kdir" ARCH=loongarch LLVM="$HVV_LA_LLVM" M="$dir" W=1 \

@@ -12,9 +12,9 @@
 #                            SHA = sha256 of the fragment and compiler version
 #   arm64-VER-SHA/           defconfig + modules_prepare with
 #   riscv-VER-SHA/           Debian's cross compilers; SHA = compiler version
-#   loongarch-VER612-SHA/    linux-source-6.12 (src/) configured with clang 19
-#                            (out/: defconfig + modules_prepare); SHA = clang
-#                            version
+#   src612-VER612/           linux-source-6.12, extracted, never built in
+#   loongarch-VER612-SHA/    defconfig + modules_prepare of it with clang 19;
+#                            SHA = clang version
 #
 # Every entry is built in $HVV_CACHE/.tmp-* and renamed into place when
 # complete; an interrupted build leaves only a .tmp-* that the next run
@@ -118,22 +118,33 @@ ensure_cross() {
 	mv "$tmp" "$dst"
 }
 
-# defconfig + modules_prepare of Debian's 6.12 source with clang (the
-# source stays in the entry: src/, the configured tree: out/).
-ensure_loongarch() {
+ensure_src612() {
 	local dst tmp
-	dst=$(la_dir)
-	[ -f "$dst/out/scripts/mod/modpost" ] && return 0
+	dst=$(src612_dir)
+	[ -d "$dst" ] && return 0
 	[ -r "$HVV_LA_TAR" ] || die "$HVV_LA_TAR missing (run tools/testing/deps.sh)"
+	say "kernels: extracting $HVV_LA_TAR"
+	tmp=$(mktemp -d "$HVV_CACHE/.tmp-src612.XXXXXX")
+	tar -xf "$HVV_LA_TAR" -C "$tmp"
+	mv "$tmp/linux-source-6.12" "$dst"
+	rmdir "$tmp"
+}
+
+# defconfig + modules_prepare of Debian's 6.12 source with clang, built
+# in .tmp-* with O= and renamed like the others.
+ensure_loongarch() {
+	local dst tmp src
+	dst=$(la_dir)
+	[ -f "$dst/scripts/mod/modpost" ] && return 0
 	command -v "clang$HVV_LA_LLVM" >/dev/null ||
 		die "clang$HVV_LA_LLVM missing (run tools/testing/deps.sh)"
+	ensure_src612
+	src=$(src612_dir)
 	tmp=$(mktemp -d "$HVV_CACHE/.tmp-loongarch.XXXXXX")
 	say "kernels: preparing the loongarch tree (6.12, clang), log $LOGDIR/kernel-loongarch.log"
-	tar -xf "$HVV_LA_TAR" -C "$tmp"
-	mv "$tmp/linux-source-6.12" "$tmp/src"
-	logged "$LOGDIR/kernel-loongarch.log" make -C "$tmp/src" O="$tmp/out" \
+	logged "$LOGDIR/kernel-loongarch.log" make -C "$src" O="$tmp" \
 		ARCH=loongarch LLVM="$HVV_LA_LLVM" defconfig
-	logged "$LOGDIR/kernel-loongarch.log" make -C "$tmp/src" O="$tmp/out" \
+	logged "$LOGDIR/kernel-loongarch.log" make -C "$src" O="$tmp" \
 		ARCH=loongarch LLVM="$HVV_LA_LLVM" -j"$HVV_JOBS" modules_prepare
 	mv "$tmp" "$dst"
 }

@@ -39,13 +39,18 @@ src_version() {
 # targets it, and 6.12 (not 6.1) builds for LoongArch with clang.
 HVV_LA_TAR=/usr/src/linux-source-6.12.tar.xz
 HVV_LA_LLVM=-19
-la_dir() {
-	local v key
-	v=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null) ||
+src612_version() {
+	dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null ||
 		die "linux-source-6.12 is not installed (run tools/testing/deps.sh)"
+}
+# linux-source-6.12, extracted, never built in (an O= tree records the
+# source's absolute path, so the source never moves once extracted).
+src612_dir() { echo "$HVV_CACHE/src612-$(src612_version)"; }
+la_dir() {
+	local key
 	key=$(printf '%s\n' "defconfig" "$("clang$HVV_LA_LLVM" --version 2>/dev/null | head -1)" |
 		sha256sum | cut -c1-12)
-	echo "$HVV_CACHE/loongarch-$v-$key"
+	echo "$HVV_CACHE/loongarch-$(src612_version)-$key"
 }
 
 # Whether Debian package $1 is installed.
