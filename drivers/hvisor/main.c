@@ -40,6 +40,9 @@ static int hvisor_main_find_hv(void)
 	if (ret == -ENODEV)
 		pr_err("no hvisor hypervisor found (no %s node, no hvisor CPUID signature); to try without hvisor: insmod hvisor_vhost.ko hypervisor=sim && insmod hvisor_vhost_sim.ko\n",
 		       "/hvisor_virtio_device");
+	else if (ret)
+		pr_err("hvisor cannot be used (%d, see above); to try without hvisor: insmod hvisor_vhost.ko hypervisor=sim && insmod hvisor_vhost_sim.ko\n",
+		       ret);
 	return ret;
 }
 
