@@ -78,6 +78,24 @@ void *ctl_list_fetch(int fd, unsigned long req, size_t entry_size,
 	return NULL;
 }
 
+void *ctl_list_get(const char *cmd, unsigned long req, size_t entry_size,
+		   const char *what, uint32_t *count)
+{
+	void *info;
+	int ctl, err;
+
+	ctl = ctl_open(NULL);
+	if (ctl < 0)
+		return NULL;
+	info = ctl_list_fetch(ctl, req, entry_size, count, &err);
+	close(ctl);
+	if (err == -EAGAIN)
+		hv_err("%s: the %s list keeps changing, try again", cmd, what);
+	else if (err)
+		hv_err("%s: %s", cmd, ctl_strerror(CTL_DEV_LIST, -err));
+	return err ? NULL : info;
+}
+
 static void ctl_open_error(const char *path, int err)
 {
 	switch (err) {

@@ -39,6 +39,14 @@ int ctl_ioctl(int fd, unsigned long req, void *arg);
 void *ctl_list_fetch(int fd, unsigned long req, size_t entry_size,
 		     uint32_t *count, int *err);
 
+/*
+ * For "dev list" and "zone list" (cmd: argv[0]; what: "device" or
+ * "zone"): open the control device, fetch the list with ctl_list_fetch()
+ * and close it again. Return the array, or NULL after printing why.
+ */
+void *ctl_list_get(const char *cmd, unsigned long req, size_t entry_size,
+		   const char *what, uint32_t *count);
+
 /* A helpful text for errno err (positive) answered to op. */
 const char *ctl_strerror(enum ctl_op op, int err);
 

@@ -186,7 +186,7 @@ int cmd_dev_list(int argc, char **argv)
 	struct hvisor_vhost_dev_info *info;
 	uint32_t count = 0;
 	bool json = false;
-	int c, ctl, err;
+	int c;
 
 	while ((c = cli_getopt(argc, argv, "jh", opts)) != -1) {
 		if (c == 'h')
@@ -197,18 +197,10 @@ int cmd_dev_list(int argc, char **argv)
 	}
 	if (!want_args(argc, argv, 0, ""))
 		return EXIT_USAGE;
-	ctl = ctl_open(NULL);
-	if (ctl < 0)
+	info = ctl_list_get(argv[0], HVISOR_VHOST_DEV_LIST, sizeof(*info),
+			    "device", &count);
+	if (!info)
 		return EXIT_FAIL;
-	info = ctl_list_fetch(ctl, HVISOR_VHOST_DEV_LIST, sizeof(*info),
-			      &count, &err);
-	close(ctl);
-	if (err) {
-		hv_err("%s: %s", argv[0], err == -EAGAIN ?
-		       "the device list keeps changing, try again" :
-		       ctl_strerror(CTL_DEV_LIST, -err));
-		return EXIT_FAIL;
-	}
 	if (json)
 		list_json(info, count);
 	else

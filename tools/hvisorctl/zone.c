@@ -271,7 +271,7 @@ static int zone_list(int argc, char **argv)
 	struct json_writer w;
 	uint32_t count = 0, i;
 	bool json = false;
-	int c, ctl, err;
+	int c;
 
 	while ((c = cli_getopt(argc, argv, "jh", opts)) != -1) {
 		if (c == 'h')
@@ -282,18 +282,10 @@ static int zone_list(int argc, char **argv)
 	}
 	if (!want_args(argc, argv, 0, ""))
 		return EXIT_USAGE;
-	ctl = ctl_open(NULL);
-	if (ctl < 0)
+	info = ctl_list_get(argv[0], HVISOR_VHOST_ZONE_LIST, sizeof(*info),
+			    "zone", &count);
+	if (!info)
 		return EXIT_FAIL;
-	info = ctl_list_fetch(ctl, HVISOR_VHOST_ZONE_LIST, sizeof(*info),
-			      &count, &err);
-	close(ctl);
-	if (err) {
-		hv_err("%s: %s", argv[0], err == -EAGAIN ?
-		       "the zone list keeps changing, try again" :
-		       ctl_strerror(CTL_DEV_LIST, -err));
-		return EXIT_FAIL;
-	}
 	if (json) {
 		jw_init(&w, stdout);
 		jw_begin_array(&w);
