@@ -112,8 +112,10 @@ resolve_tests() {
 	done
 }
 
+# Module and tool builds live under $WORK, one set per run name: make
+# test runs two of them at once (tools/testing/run-tests.sh).
 build_modules() {
-	local dir=$HVV_BUILD/mod-$KERNEL
+	local dir=$WORK/mod
 	copy_tree "$dir"
 	logged "$LOGS/build-modules.log" make -C "$KDIR" M="$dir" "${KMAKE[@]}" \
 		-j"$HVV_JOBS" HVV_SELFTEST_MODULES=1 modules ||
@@ -123,8 +125,7 @@ build_modules() {
 
 # hvisorctl and selftests/progs/*.c (static, so they need no libraries).
 build_tools() {
-	local dir=$HVV_BUILD/tools src out
-	[ "$ARCH" = x86_64 ] || dir=$HVV_BUILD/tools-$ARCH
+	local dir=$WORK/tools src out
 	copy_tree "$dir"
 	HVISORCTL=""
 	if [ -f "$dir/tools/hvisorctl/Makefile" ]; then
