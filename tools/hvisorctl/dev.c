@@ -156,17 +156,17 @@ enum {
 	OPT_NO_CSUM, OPT_NO_TSO, OPT_NO_MRG, OPT_CACHE, OPT_TAP_FD,
 };
 
-/*
- * Every type's table starts with the same six common options (--zone,
- * --addr, --irq, --queue-size, --quiet, --help).
- */
+/* Every type's table starts with the options all types share. */
+#define DEV_ADD_COMMON_OPTS \
+	{ "zone", required_argument, NULL, OPT_ZONE }, \
+	{ "addr", required_argument, NULL, OPT_ADDR }, \
+	{ "irq", required_argument, NULL, OPT_IRQ }, \
+	{ "queue-size", required_argument, NULL, OPT_QSIZE }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }
+
 static const struct option blk_opts[] = {
-	{ "zone", required_argument, NULL, OPT_ZONE },
-	{ "addr", required_argument, NULL, OPT_ADDR },
-	{ "irq", required_argument, NULL, OPT_IRQ },
-	{ "queue-size", required_argument, NULL, OPT_QSIZE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
+	DEV_ADD_COMMON_OPTS,
 	{ "ro", no_argument, NULL, OPT_RO },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "queues", required_argument, NULL, OPT_QUEUES },
@@ -175,12 +175,7 @@ static const struct option blk_opts[] = {
 };
 
 static const struct option net_opts[] = {
-	{ "zone", required_argument, NULL, OPT_ZONE },
-	{ "addr", required_argument, NULL, OPT_ADDR },
-	{ "irq", required_argument, NULL, OPT_IRQ },
-	{ "queue-size", required_argument, NULL, OPT_QSIZE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
+	DEV_ADD_COMMON_OPTS,
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "ifname", required_argument, NULL, OPT_IFNAME },
 	{ "tap", required_argument, NULL, OPT_TAP },
@@ -194,12 +189,7 @@ static const struct option net_opts[] = {
 };
 
 static const struct option console_opts[] = {
-	{ "zone", required_argument, NULL, OPT_ZONE },
-	{ "addr", required_argument, NULL, OPT_ADDR },
-	{ "irq", required_argument, NULL, OPT_IRQ },
-	{ "queue-size", required_argument, NULL, OPT_QSIZE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
+	DEV_ADD_COMMON_OPTS,
 	{ "log-size", required_argument, NULL, OPT_LOGSIZE },
 	{ NULL, 0, NULL, 0 },
 };

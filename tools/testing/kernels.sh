@@ -28,17 +28,19 @@ set -eu
 
 LOGDIR=$HVV_BUILD/logs
 
-ensure_src() {
-	local dst tmp
-	dst=$(src_dir)
+# extract DST TARBALL TOPDIR: TOPDIR of TARBALL becomes DST (once).
+extract() {
+	local dst=$1 tar=$2 top=$3 tmp
 	[ -d "$dst" ] && return 0
-	[ -r "$HVV_SRC_TAR" ] || die "$HVV_SRC_TAR missing (run tools/testing/deps.sh)"
-	say "kernels: extracting $HVV_SRC_TAR"
-	tmp=$(mktemp -d "$HVV_CACHE/.tmp-src.XXXXXX")
-	tar -xf "$HVV_SRC_TAR" -C "$tmp"
-	mv "$tmp/linux-source-6.1" "$dst"
+	[ -r "$tar" ] || die "$tar missing (run tools/testing/deps.sh)"
+	say "kernels: extracting $tar"
+	tmp=$(mktemp -d "$HVV_CACHE/.tmp-$top.XXXXXX")
+	tar -xf "$tar" -C "$tmp"
+	mv "$tmp/$top" "$dst"
 	rmdir "$tmp"
 }
+
+ensure_src() { extract "$(src_dir)" "$HVV_SRC_TAR" linux-source-6.1; }
 
 # Every CONFIG_ line of the fragment must survive the configuration (like
 # kunit.py's check): a dropped option means a missing dependency.
@@ -140,17 +142,7 @@ ensure_cross() {
 	mv "$tmp" "$dst"
 }
 
-ensure_src612() {
-	local dst tmp
-	dst=$(src612_dir)
-	[ -d "$dst" ] && return 0
-	[ -r "$HVV_LA_TAR" ] || die "$HVV_LA_TAR missing (run tools/testing/deps.sh)"
-	say "kernels: extracting $HVV_LA_TAR"
-	tmp=$(mktemp -d "$HVV_CACHE/.tmp-src612.XXXXXX")
-	tar -xf "$HVV_LA_TAR" -C "$tmp"
-	mv "$tmp/linux-source-6.12" "$dst"
-	rmdir "$tmp"
-}
+ensure_src612() { extract "$(src612_dir)" "$HVV_LA_TAR" linux-source-6.12; }
 
 # defconfig + modules_prepare of Debian's 6.12 source with clang, built
 # in .tmp-* with O= and renamed like the others.

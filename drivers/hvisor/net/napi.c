@@ -337,21 +337,6 @@ static int hvnet_tx_one(struct hvnet_queue *q)
 	return 1;
 }
 
-static int hvnet_tx_poll(struct hvnet_queue *q, int budget)
-{
-	int done = 0, ret = 0;
-
-	while (done < budget) {
-		ret = hvnet_tx_one(q);
-		if (ret <= 0)
-			break;
-		done++;
-	}
-	if (done)
-		hvisor_vdev_vq_interrupt(&q->dev->vdev, q->txvq);
-	return ret < 0 ? ret : done;
-}
-
 /**
  * hvnet_napi_poll() - NAPI poll of a queue pair, both directions
  * @napi: the pair's NAPI
@@ -374,7 +359,7 @@ int hvnet_napi_poll(struct napi_struct *napi, int budget)
 		return 0;
 	}
 	hvisor_vq_disable_notify(q->txvq);
-	tx = hvnet_tx_poll(q, budget);
+	tx = hvnet_tx_batch(q, budget, hvnet_tx_one);
 	rx = hvnet_rx_poll(q, budget);
 	if (tx < 0 || rx < 0) {
 		napi_complete(napi);

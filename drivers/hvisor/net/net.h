@@ -222,6 +222,33 @@ static inline struct hvnet_dev *to_hvnet(struct hvisor_vdev *vdev)
 	return container_of(vdev, struct hvnet_dev, vdev);
 }
 
+/**
+ * hvnet_tx_batch() - serve a queue's transmit chains, one interrupt after
+ * @q: the queue pair
+ * @budget: at most this many chains
+ * @one: serves one chain: 1 served, 0 nothing (more) to do, < 0 error
+ *
+ * The loop of the NAPI (napi.c) and of the tap (tap.c) transmit paths.
+ * Inlined, so @one is a direct call.
+ *
+ * Return: chains served, or @one's error.
+ */
+static __always_inline int hvnet_tx_batch(struct hvnet_queue *q, int budget,
+					  int (*one)(struct hvnet_queue *q))
+{
+	int done = 0, ret = 0;
+
+	while (done < budget) {
+		ret = one(q);
+		if (ret <= 0)
+			break;
+		done++;
+	}
+	if (done)
+		hvisor_vdev_vq_interrupt(&q->dev->vdev, q->txvq);
+	return ret < 0 ? ret : done;
+}
+
 /* pkt.c: pure helpers */
 u64 hvnet_offered_features(u32 offloads_off, u32 nr_pairs);
 u32 hvnet_guest_offloads(u64 features);

@@ -394,19 +394,9 @@ static int hvnet_tap_tx_one(struct hvnet_queue *q)
 
 static int hvnet_tap_tx(struct hvnet_queue *q, int budget)
 {
-	int done = 0, ret = 0;
-
 	q->tap.tx_blocked = false;
 	hvisor_vq_disable_notify(q->txvq);
-	while (done < budget) {
-		ret = hvnet_tap_tx_one(q);
-		if (ret <= 0)
-			break;
-		done++;
-	}
-	if (done)
-		hvisor_vdev_vq_interrupt(&q->dev->vdev, q->txvq);
-	return ret < 0 ? ret : done;
+	return hvnet_tx_batch(q, budget, hvnet_tap_tx_one);
 }
 
 /* ---- Tap -> guest ---- */
