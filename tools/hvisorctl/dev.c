@@ -156,17 +156,20 @@ enum {
 	OPT_NO_CSUM, OPT_NO_TSO, OPT_NO_MRG, OPT_CACHE, OPT_TAP_FD,
 };
 
-/* Every type's table starts with the options all types share. */
-#define DEV_ADD_COMMON_OPTS \
-	{ "zone", required_argument, NULL, OPT_ZONE }, \
-	{ "addr", required_argument, NULL, OPT_ADDR }, \
-	{ "irq", required_argument, NULL, OPT_IRQ }, \
-	{ "queue-size", required_argument, NULL, OPT_QSIZE }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "help", no_argument, NULL, 'h' }
+/* The options of every type; dev_add_type() puts a type's own after them. */
+static const struct option common_opts[] = {
+	{ "zone", required_argument, NULL, OPT_ZONE },
+	{ "addr", required_argument, NULL, OPT_ADDR },
+	{ "irq", required_argument, NULL, OPT_IRQ },
+	{ "queue-size", required_argument, NULL, OPT_QSIZE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+};
+
+#define MAX_OPTS 32
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct option blk_opts[] = {
-	DEV_ADD_COMMON_OPTS,
 	{ "ro", no_argument, NULL, OPT_RO },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "queues", required_argument, NULL, OPT_QUEUES },
@@ -175,7 +178,6 @@ static const struct option blk_opts[] = {
 };
 
 static const struct option net_opts[] = {
-	DEV_ADD_COMMON_OPTS,
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "ifname", required_argument, NULL, OPT_IFNAME },
 	{ "tap", required_argument, NULL, OPT_TAP },
@@ -189,7 +191,6 @@ static const struct option net_opts[] = {
 };
 
 static const struct option console_opts[] = {
-	DEV_ADD_COMMON_OPTS,
 	{ "log-size", required_argument, NULL, OPT_LOGSIZE },
 	{ NULL, 0, NULL, 0 },
 };
@@ -447,14 +448,27 @@ static int add_tap(char *cmd, struct add_args *a)
 	return 0;
 }
 
+/* @opts: common_opts, then @own up to its { NULL } entry. */
+static void join_opts(struct option *opts, const struct option *own)
+{
+	size_t n = ARRAY_SIZE(common_opts), i;
+
+	memcpy(opts, common_opts, sizeof(common_opts));
+	for (i = 0; own[i].name && n + i < MAX_OPTS - 1; i++)
+		opts[n + i] = own[i];
+	opts[n + i] = (struct option){ NULL, 0, NULL, 0 };
+}
+
 static int dev_add_type(int argc, char **argv, uint32_t type,
-			const struct option *opts, const char *help)
+			const struct option *own, const char *help)
 {
 	bool blk = type == HVISOR_VHOST_DEV_BLK;
 	struct add_args a = { .cfg = { .type = type, .backing_fd = -1 } };
+	struct option opts[MAX_OPTS];
 	const char *image = NULL;
 	int c;
 
+	join_opts(opts, own);
 	while ((c = cli_getopt(argc, argv, "qh", opts)) != -1) {
 		if (c == 'h')
 			return print_help(help);

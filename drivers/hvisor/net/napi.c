@@ -313,20 +313,20 @@ static int hvnet_tx_one(struct hvnet_queue *q)
 
 	ret = hvisor_vq_pop(q->txvq, &req);
 	if (ret == -EMSGSIZE) {
-		hvisor_vq_push(q->txvq, req.head, 0);
+		hvnet_tx_done(q, req.head);
 		hvnet_count_drop(q, false, true);
 		return 1;
 	}
 	if (ret <= 0)
 		return ret;
 	if (!netif_running(dev->ndev)) {
-		hvisor_vq_push(q->txvq, req.head, 0);
+		hvnet_tx_done(q, req.head);
 		hvnet_count_drop(q, false, false);
 		return 1;
 	}
 	skb = hvnet_skb_from_chain(dev->ndev, &req, &err);
 	/* The data is copied: the chain goes back at once. */
-	hvisor_vq_push(q->txvq, req.head, 0);
+	hvnet_tx_done(q, req.head);
 	if (!skb) {
 		hvnet_count_drop(q, false, err == -EINVAL);
 		return 1;

@@ -35,6 +35,8 @@
 #define HVNET_WEIGHT		64
 /* Buffers of one tx chain (header, linear part, frags, region splits). */
 #define HVNET_TX_IOV		64
+/* tx chains published to the used ring at once (NAPI's weight). */
+#define HVNET_TX_BATCH		NAPI_POLL_WEIGHT
 /* Largest frame either way (a 64 KiB GSO packet and its headers). */
 #define HVNET_MAX_FRAME		(65535 + VLAN_ETH_HLEN)
 #define HVNET_MIN_MTU		68
@@ -152,6 +154,10 @@ struct hvnet_tapq {
  *	reset with @napi stopped)
  * @batch: rx buffers of the packet being delivered (used by @napi only)
  * @tx_iov: buffers of the tx chain being read (used by @napi only)
+ * @tx_done: tx chains served and not yet in the used ring: they are
+ *	published together, one used->idx store per batch (by the ring's
+ *	consumer only, @napi or the tap's work; empty between batches)
+ * @nr_tx_done: entries in @tx_done
  * @stats: counters
  * @tap: tap mode: the pair's tap file; its work is then the only
  *	consumer of both rings and @napi and @skbs are unused
@@ -167,6 +173,8 @@ struct hvnet_queue {
 	bool rx_short;
 	struct hvnet_rx_batch batch;
 	struct kvec tx_iov[HVNET_TX_IOV];
+	struct hvisor_vq_used tx_done[HVNET_TX_BATCH];
+	unsigned int nr_tx_done;
 	struct hvnet_qstats stats;
 	struct hvnet_tapq tap;
 };
@@ -222,14 +230,39 @@ static inline struct hvnet_dev *to_hvnet(struct hvisor_vdev *vdev)
 	return container_of(vdev, struct hvnet_dev, vdev);
 }
 
+/* Publish the served tx chains in one used-ring update. */
+static inline void hvnet_tx_flush(struct hvnet_queue *q)
+{
+	if (!q->nr_tx_done)
+		return;
+	hvisor_vq_push_batch(q->txvq, q->tx_done, q->nr_tx_done);
+	q->nr_tx_done = 0;
+}
+
+/*
+ * A tx chain is served (its data copied): queue its used entry. A batch
+ * never holds more than the ring (a guest that re-posts heads it has
+ * not got back could make us take more chains than that in one poll).
+ */
+static inline void hvnet_tx_done(struct hvnet_queue *q, u16 head)
+{
+	q->tx_done[q->nr_tx_done].head = head;
+	q->tx_done[q->nr_tx_done].len = 0;
+	if (++q->nr_tx_done == ARRAY_SIZE(q->tx_done) ||
+	    q->nr_tx_done >= q->txvq->num)
+		hvnet_tx_flush(q);
+}
+
 /**
  * hvnet_tx_batch() - serve a queue's transmit chains, one interrupt after
  * @q: the queue pair
  * @budget: at most this many chains
- * @one: serves one chain: 1 served, 0 nothing (more) to do, < 0 error
+ * @one: serves one chain and hands it to hvnet_tx_done(): 1 served, 0
+ *	nothing (more) to do, < 0 error
  *
- * The loop of the NAPI (napi.c) and of the tap (tap.c) transmit paths.
- * Inlined, so @one is a direct call.
+ * The loop of the NAPI (napi.c) and of the tap (tap.c) transmit paths:
+ * the served chains reach the used ring in one update and the guest gets
+ * one interrupt. Inlined, so @one is a direct call.
  *
  * Return: chains served, or @one's error.
  */
@@ -244,6 +277,7 @@ static __always_inline int hvnet_tx_batch(struct hvnet_queue *q, int budget,
 			break;
 		done++;
 	}
+	hvnet_tx_flush(q);
 	if (done)
 		hvisor_vdev_vq_interrupt(&q->dev->vdev, q->txvq);
 	return ret < 0 ? ret : done;

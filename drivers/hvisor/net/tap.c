@@ -370,7 +370,7 @@ static int hvnet_tap_tx_one(struct hvnet_queue *q)
 
 	ret = hvisor_vq_pop(q->txvq, &req);
 	if (ret == -EMSGSIZE) {
-		hvisor_vq_push(q->txvq, req.head, 0);
+		hvnet_tx_done(q, req.head);
 		hvnet_count_drop(q, false, true);
 		return 1;
 	}
@@ -384,7 +384,7 @@ static int hvnet_tap_tx_one(struct hvnet_queue *q)
 		return 0;
 	}
 	/* The tap copied the data: the chain goes back at once. */
-	hvisor_vq_push(q->txvq, req.head, 0);
+	hvnet_tx_done(q, req.head);
 	if (ret)
 		hvnet_count_drop(q, false, ret == -EINVAL);
 	else
