@@ -4,12 +4,13 @@
 # Data integrity under load: fio writes checksummed blocks (crc32c, with
 # fio's own header: offset, length, sequence) over mixed sizes (512 B to
 # 128 KiB, unaligned to each other) at queue depths 1 and 32, from two
-# jobs on two queues at once, to a file backing (cache none and
-# writeback) and to a block-device backing (a loop device); fio then
+# jobs on two queues at once, to a file on ext4 (cache none: direct
+# I/O), a file on tmpfs (writeback: tmpfs has no direct I/O on 6.1) and
+# a block device (a loop device, cache none); fio then
 # reads every block back and checks it. The disk is removed and added
 # again, and a verify-only pass over the same layout checks that what the
 # guest was told is written really is on the backing store.
-# HVV-NEEDS: fio losetup
+# HVV-NEEDS: fio losetup mkfs.ext4
 # HVV-TIMEOUT: 600
 . /hvv/lib.sh
 
@@ -57,13 +58,22 @@ run_backing() {
 hvv_dmesg_mark
 hvv_load_sim
 
+# Root's ext4 (on a loop device) holds the first backing file.
+hvv_run dd if=/dev/zero of=/tmp/ext4.img bs=1M count=$((SIZE_MB + 16)) status=none
+hvv_run mkfs.ext4 -q /tmp/ext4.img
+mkdir -p /mnt/v
+hvv_run mount -o loop /tmp/ext4.img /mnt/v
+hvv_run dd if=/dev/zero of=/mnt/v/v.img bs=1M count=$SIZE_MB status=none
+run_backing "file on ext4, cache none" /mnt/v/v.img --cache none
+hvv_run umount /mnt/v
+
 hvv_run dd if=/dev/zero of=/tmp/v.img bs=1M count=$SIZE_MB status=none
-run_backing "file, cache none" /tmp/v.img --cache none
-run_backing "file, cache writeback" /tmp/v.img --cache writeback
+run_backing "file on tmpfs, cache writeback" /tmp/v.img --cache writeback
 
 hvv_run dd if=/dev/zero of=/tmp/vloop.img bs=1M count=$SIZE_MB status=none
-loop=$(losetup -f --show /tmp/vloop.img) || hvv_fail "losetup failed"
-run_backing "block device $loop" "$loop"
+loop=$(losetup -f) || hvv_fail "no free loop device"
+hvv_run losetup "$loop" /tmp/vloop.img
+run_backing "block device $loop, cache none" "$loop" --cache none
 hvv_run losetup -d "$loop"
 
 hvv_unload_all

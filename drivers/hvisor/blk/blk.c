@@ -268,7 +268,11 @@ static int hvblk_open_direct(struct hvblk_dev *dev, u32 cache)
 		dev->dfile = NULL;
 		fput(f);
 	}
-	return cache == HVISOR_VHOST_BLK_CACHE_NONE ? -EINVAL : 0;
+	if (cache != HVISOR_VHOST_BLK_CACHE_NONE)
+		return 0;
+	pr_warn_ratelimited("%pD: no direct I/O on this backing: cache mode none refused (writeback would serve it)\n",
+			    dev->file);
+	return -EINVAL;
 }
 
 /* Everything but the transport: backing file, limits, config, features. */
