@@ -78,9 +78,11 @@ static bool ub_daemon_take(struct hvisor_virtio_bridge *page,
 {
 	u32 front = page->req_front;
 
+	/* Entries after req_rear: pairs with the release in ub_flush(). */
 	if (front == smp_load_acquire(&page->req_rear))
 		return false;
 	*req = page->req_list[front];
+	/* Entry read before the slot is handed back: ub_load_front(). */
 	smp_store_release(&page->req_front, (front + 1) % HVISOR_BRIDGE_MAX_REQ);
 	return true;
 }
@@ -90,6 +92,7 @@ static void ub_daemon_answer(struct hvisor_virtio_bridge *page, u64 cpu,
 			     u64 value)
 {
 	page->cfg_values[cpu] = value;
+	/* Value before flag: pairs with the smp_rmb() in ub_scan_answers(). */
 	smp_wmb();
 	page->cfg_flags[cpu]++;
 }
@@ -101,6 +104,7 @@ static void ub_daemon_push(struct hvisor_virtio_bridge *page, u32 zone,
 
 	page->res_list[rear].target_zone = zone;
 	page->res_list[rear].irq_id = irq;
+	/* Entry before res_rear: pairs with ub_drain_results()' smp_rmb(). */
 	smp_wmb();
 	page->res_rear = (rear + 1) % HVISOR_BRIDGE_MAX_REQ;
 }
