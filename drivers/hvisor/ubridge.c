@@ -44,6 +44,7 @@
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/hvisor_vhost.h>
@@ -328,7 +329,9 @@ static bool ub_drain_results(struct hvisor_ubridge *ub)
 			blocked = true;
 			break;
 		}
-		if (ret) {
+		if (ret == -ENODEV) {
+			/* No hypervisor: no guest to raise it in. */
+		} else if (ret) {
 			atomic64_inc(&ub->stats.bad_result);
 			pr_warn_ratelimited("userspace bridge: interrupt %u for zone %u refused (%d): dropped\n",
 					    irq, zone, ret);
