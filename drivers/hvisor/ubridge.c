@@ -115,9 +115,10 @@ struct ub_stats {
  * @req_rear: the request ring's producer index we published
  * @req_front: the daemon's consumer index, as last validated
  * @res_front: our consumer index of the daemon's result ring
- * @bad_front: the invalid req_front seen last, U32_MAX after a valid one
- *	(a value is counted once while it stays)
+ * @bad_front: the invalid req_front seen last (counted once while it stays)
  * @bad_rear: the same for res_rear
+ * @front_bad: @bad_front is meaningful (no valid req_front since)
+ * @rear_bad: @bad_rear is meaningful
  * @backlog: requests not yet in the daemon's ring, oldest at @bl_head
  * @bl_head: index of the oldest backlog entry
  * @bl_len: entries in @backlog
@@ -140,6 +141,8 @@ struct hvisor_ubridge {
 	u32 res_front;
 	u32 bad_front;
 	u32 bad_rear;
+	bool front_bad;
+	bool rear_bad;
 	struct hvisor_device_req backlog[UB_BACKLOG];
 	unsigned int bl_head;
 	unsigned int bl_len;
@@ -174,10 +177,11 @@ static u32 ub_load_front(struct hvisor_ubridge *ub)
 	if (front < HVISOR_BRIDGE_MAX_REQ &&
 	    ((front - ub->req_front) & UB_MASK) <= in_flight) {
 		ub->req_front = front;
-		ub->bad_front = U32_MAX;
+		ub->front_bad = false;
 		return front;
 	}
-	if (front != ub->bad_front) {
+	if (!ub->front_bad || front != ub->bad_front) {
+		ub->front_bad = true;
 		ub->bad_front = front;
 		atomic64_inc(&ub->stats.bad_index);
 		pr_warn_ratelimited("userspace bridge: req_front %u is not in [%u, %u]: ignored\n",
@@ -310,7 +314,8 @@ static bool ub_drain_results(struct hvisor_ubridge *ub)
 	int ret;
 
 	if (rear >= HVISOR_BRIDGE_MAX_REQ) {
-		if (rear != ub->bad_rear) {
+		if (!ub->rear_bad || rear != ub->bad_rear) {
+			ub->rear_bad = true;
 			ub->bad_rear = rear;
 			atomic64_inc(&ub->stats.bad_index);
 			pr_warn_ratelimited("userspace bridge: res_rear %u out of range: ignored\n",
@@ -318,7 +323,7 @@ static bool ub_drain_results(struct hvisor_ubridge *ub)
 		}
 		return false;
 	}
-	ub->bad_rear = U32_MAX;
+	ub->rear_bad = false;
 	/*
 	 * Orders the res_rear load before the entry loads; pairs with the
 	 * daemon's write barrier between writing an entry and res_rear.
@@ -509,8 +514,8 @@ static void ub_attach(struct hvisor_ubridge *ub,
 	ub->req_rear = 0;
 	ub->req_front = 0;
 	ub->res_front = 0;
-	ub->bad_front = U32_MAX;
-	ub->bad_rear = U32_MAX;
+	ub->front_bad = false;
+	ub->rear_bad = false;
 	ub->bl_head = 0;
 	ub->bl_len = 0;
 	ub->nr_waiting = 0;
