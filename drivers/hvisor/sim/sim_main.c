@@ -14,11 +14,15 @@
 
 #define pr_fmt(fmt) "hvisor_vhost_sim: " fmt
 
+#include <linux/debugfs.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <hvisor/hvisor_tool.h>
 #include <hvisor/vhost_hv.h>
@@ -26,6 +30,11 @@
 
 #include "../compat.h"
 #include "sim.h"
+
+static bool user_ram;
+module_param(user_ram, bool, 0444);
+MODULE_PARM_DESC(user_ram,
+		 "zone 1's RAM (all of root's RAM) may be mapped through /dev/hvisor, as a userspace virtio backend maps its zone's RAM (tests of the userspace bridge only)");
 
 /* At most this many merged System RAM ranges (the core's zone limit). */
 #define SIM_MAX_RAM_RANGES	32
@@ -228,7 +237,12 @@ static int sim_add_ram(void)
 	if (n < 0)
 		ret = n;
 	for (i = 0; i < n && !ret; i++) {
-		ret = hvisor_vhost_zone_add_ram(SIM_ZONE, ram[i].gpa,
+		/* Guest-physical == root physical. */
+		ret = user_ram ?
+		      hvisor_vhost_zone_add_ram_pa(SIM_ZONE, ram[i].gpa,
+						   ram[i].kva, ram[i].gpa,
+						   ram[i].size) :
+		      hvisor_vhost_zone_add_ram(SIM_ZONE, ram[i].gpa,
 						ram[i].kva, ram[i].size);
 		if (ret)
 			pr_err("zone %u: adding RAM 0x%llx+0x%llx: %d\n",
@@ -240,6 +254,33 @@ static int sim_add_ram(void)
 	kfree(ram);
 	return ret;
 }
+
+/*
+ * debugfs "ram": zone 1's RAM as a userspace backend maps it through
+ * /dev/hvisor (with user_ram=1), one "ROOT_PA:GUEST_PA:SIZE" line per
+ * range, whole pages only (virtio_cfg.json's zone0_ipa, zonex_ipa, size).
+ */
+static int sim_ram_show(struct seq_file *m, void *v)
+{
+	struct hvisor_vhost_ram *ram;
+	u64 start, end;
+	int i, n;
+
+	ram = kcalloc(SIM_MAX_RAM_RANGES, sizeof(*ram), GFP_KERNEL);
+	if (!ram)
+		return -ENOMEM;
+	n = sim_ram_ranges(ram, SIM_MAX_RAM_RANGES);
+	for (i = 0; i < n; i++) {
+		start = PAGE_ALIGN(ram[i].gpa);
+		end = (ram[i].gpa + ram[i].size) & PAGE_MASK;
+		if (start < end)
+			seq_printf(m, "0x%llx:0x%llx:0x%llx\n", start, start,
+				   end - start);
+	}
+	kfree(ram);
+	return n < 0 ? n : 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_ram);
 
 /*
  * Attach before declaring the RAM: if another hypervisor (real hvisor) is
@@ -270,12 +311,16 @@ static int __init sim_init(void)
 	ret = sim_add_ram();
 	if (ret)
 		goto err_detach;
+	debugfs_create_file("ram", 0444, sim_hv_debugfs(), NULL,
+			    &sim_ram_fops);
 	pr_info("simulating hvisor and zone %u\n", SIM_ZONE);
 	return 0;
 
 err_detach:
+	sim_transport_user_exit();
 	hvisor_vhost_detach(&sim_hv);
 err_transport:
+	sim_transport_user_exit();
 	sim_transport_exit();
 err_zone:
 	sim_zone_exit();
@@ -291,6 +336,8 @@ err_hv:
  */
 static void __exit sim_exit(void)
 {
+	/* Userspace devices' transports are the core's to know nothing of. */
+	sim_transport_user_exit();
 	hvisor_vhost_detach(&sim_hv);
 	sim_transport_exit();
 	sim_zone_exit();
