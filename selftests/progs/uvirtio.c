@@ -52,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -1089,6 +1090,7 @@ static uint64_t num(const char *s, const char *what)
 static void parse_mem(char *arg)
 {
 	char *f[4], *save = NULL;
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
 	struct region *r;
 	int i;
 
@@ -1104,7 +1106,7 @@ static void parse_mem(char *arg)
 	r->pa = num(f[1], "physical address");
 	r->gpa = num(f[2], "guest-physical address");
 	r->size = num(f[3], "size");
-	if (!r->size || (r->pa & 4095) || (r->size & 4095) || !r->pa ||
+	if (!r->size || (r->pa & (pg - 1)) || (r->size & (pg - 1)) || !r->pa ||
 	    r->gpa + r->size < r->gpa)
 		die("memory region must be page aligned, non-empty, not at 0");
 }
@@ -1146,7 +1148,9 @@ static void parse_dev(char *arg)
 
 static void dev_open(struct dev *d)
 {
+	sigset_t all, old;
 	struct stat sb;
+	uint64_t size;
 
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->kick_cv, NULL);
@@ -1155,9 +1159,16 @@ static void dev_open(struct dev *d)
 	d->fd = open(d->image, O_RDWR);
 	if (d->fd < 0 || fstat(d->fd, &sb))
 		die("%s: %s", d->image, strerror(errno));
-	d->sectors = (uint64_t)sb.st_size / 512;
+	size = (uint64_t)sb.st_size;
+	if (S_ISBLK(sb.st_mode) && ioctl(d->fd, BLKGETSIZE64, &size))
+		die("%s: %s", d->image, strerror(errno));
+	d->sectors = size / 512;
+	/* Signals go to the serving thread, whose poll() they end. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (pthread_create(&d->worker, NULL, blk_worker, d))
 		die("cannot start a worker");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static void dev_close(struct dev *d)
@@ -1205,7 +1216,9 @@ static void attach(void)
 		die("eventfd: %s", strerror(errno));
 	if (ioctl(hv_fd, UV_SET_EVENTFD, ev_fd) < 0)
 		die("SET_EVENTFD: %s", strerror(errno));
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, hv_fd, 0);
+	/* One page: 4 KiB on hvisor's platforms, the layout fits in any. */
+	p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
+		 MAP_SHARED, hv_fd, 0);
 	if (p == MAP_FAILED)
 		die("mmap of the bridge: %s", strerror(errno));
 	bridge = p;
