@@ -62,7 +62,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef DEV_PATH
 #define DEV_PATH	"/dev/hvisor"
+#endif
 
 /* hvisor-tool's ioctls on /dev/hvisor (type 1). */
 #define UV_INIT_VIRTIO	_IO(1, 0)
