@@ -39,6 +39,7 @@ ub_rng_driver() {
 # every top-level System RAM range, guest-physical == physical (whole
 # pages only).
 ub_mem_args() {
+	_ps="" _pe=""
 	while IFS= read -r _l; do
 		case $_l in
 		[0-9a-f]*" : System RAM") ;;
@@ -47,9 +48,13 @@ ub_mem_args() {
 		_r=${_l%% :*}
 		_s=$(((0x${_r%-*} + 4095) / 4096 * 4096))
 		_e=$(((0x${_r#*-} + 1) / 4096 * 4096))
-		[ "$_e" -le "$_s" ] ||
-			printf -- '-m %d:0x%x:0x%x:0x%x\n' $UB_ZONE $_s $_s $((_e - _s))
+		[ "$_e" -gt "$_s" ] || continue
+		# Adjacent ranges are one (a buffer may cross the seam).
+		if [ -n "$_pe" ] && [ "$_s" = "$_pe" ]; then _pe=$_e; continue; fi
+		[ -z "$_ps" ] || printf -- '-m %d:0x%x:0x%x:0x%x\n' $UB_ZONE $_ps $_ps $((_pe - _ps))
+		_ps=$_s _pe=$_e
 	done </proc/iomem
+	[ -z "$_ps" ] || printf -- '-m %d:0x%x:0x%x:0x%x\n' $UB_ZONE $_ps $_ps $((_pe - _ps))
 }
 # ub_start DEV...: start uvirtio serving DEV... and wait until it serves.
 ub_start() {
@@ -170,8 +175,8 @@ before=$(ub_stat rng bytes)
 # Everything at once.
 hvv_run dd if=/dev/urandom of=/tmp/u.data bs=64k count=$((MB * 16)) status=none
 usum=$(sha256sum /tmp/u.data | cut -d' ' -f1)
-(dd if=/dev/hwrng of=/tmp/rng.out bs=1k count=$RNG_KB status=none ||
-	echo "dd from /dev/hwrng: $?" >/tmp/rng.err) &
+(head -c $((RNG_KB * 1024)) /dev/hwrng >/tmp/rng.out ||
+	echo "reading /dev/hwrng: $?" >/tmp/rng.err) &
 rpid=$!
 (dd if=/dev/urandom of=/mnt/k/f bs=64k count=$((MB * 16)) status=none && sync &&
 	sha256sum /mnt/k/f >/tmp/k.sum) &

@@ -37,6 +37,7 @@ ub_rng_driver() {
 # every top-level System RAM range, guest-physical == physical (whole
 # pages only).
 ub_mem_args() {
+	_ps="" _pe=""
 	while IFS= read -r _l; do
 		case $_l in
 		[0-9a-f]*" : System RAM") ;;
@@ -45,9 +46,13 @@ ub_mem_args() {
 		_r=${_l%% :*}
 		_s=$(((0x${_r%-*} + 4095) / 4096 * 4096))
 		_e=$(((0x${_r#*-} + 1) / 4096 * 4096))
-		[ "$_e" -le "$_s" ] ||
-			printf -- '-m %d:0x%x:0x%x:0x%x\n' $UB_ZONE $_s $_s $((_e - _s))
+		[ "$_e" -gt "$_s" ] || continue
+		# Adjacent ranges are one (a buffer may cross the seam).
+		if [ -n "$_pe" ] && [ "$_s" = "$_pe" ]; then _pe=$_e; continue; fi
+		[ -z "$_ps" ] || printf -- '-m %d:0x%x:0x%x:0x%x\n' $UB_ZONE $_ps $_ps $((_pe - _ps))
+		_ps=$_s _pe=$_e
 	done </proc/iomem
+	[ -z "$_ps" ] || printf -- '-m %d:0x%x:0x%x:0x%x\n' $UB_ZONE $_ps $_ps $((_pe - _ps))
 }
 # ub_start DEV...: start uvirtio serving DEV... and wait until it serves.
 ub_start() {
