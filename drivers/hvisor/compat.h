@@ -7,6 +7,7 @@
 #ifndef _HVISOR_COMPAT_H
 #define _HVISOR_COMPAT_H
 
+#include <linux/eventfd.h>
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -133,6 +134,21 @@ static inline void *hvisor_memremap_guest_ram(phys_addr_t pa, size_t size)
 	return (__force void *)ioremap_prot(pa, size, _PAGE_KERNEL);
 #else
 	return memremap(pa, size, MEMREMAP_WB);
+#endif
+}
+
+/**
+ * hvisor_eventfd_signal() - add 1 to an eventfd's counter
+ * @ctx: the eventfd
+ *
+ * 6.8 dropped eventfd_signal()'s count argument. Any context.
+ */
+static inline void hvisor_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+	eventfd_signal(ctx, 1);
+#else
+	eventfd_signal(ctx);
 #endif
 }
 

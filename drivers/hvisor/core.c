@@ -38,6 +38,7 @@
 #include "bridge.h"
 #include "compat.h"
 #include "core.h"
+#include "ubridge.h"
 #include "vdev.h"
 #include "zone.h"
 
@@ -162,11 +163,16 @@ static int hvisor_core_access(const struct hvisor_device_req *req,
 	rcu_read_lock();
 	vdev = hvisor_registry_dev_rcu(req->src_zone, req->address);
 	if (!vdev) {
-		pr_warn_ratelimited("zone %u: %s of %llu bytes at 0x%llx: no device there\n",
-				    req->src_zone,
-				    req->is_write ? "write" : "read",
-				    req->size, req->address);
-		*value = 0;
+		/* Not ours: a userspace backend's, if one is attached. */
+		if (hvisor_ubridge_forward(req)) {
+			ret = HVISOR_MMIO_DEFERRED;
+		} else {
+			pr_warn_ratelimited("zone %u: %s of %llu bytes at 0x%llx: no device there\n",
+					    req->src_zone,
+					    req->is_write ? "write" : "read",
+					    req->size, req->address);
+			*value = 0;
+		}
 	} else if (req->is_write) {
 		ret = hvisor_vdev_mmio_write(vdev, offset, req->size,
 					     req->value, req->src_cpu);
@@ -257,20 +263,25 @@ static void hvisor_core_finish(struct hvisor_vhost_hv *hv)
  * Push {zone, irq} of @vdev, with one FINISH_REQ to make room when the
  * ring is full. Under res_lock. Returns 0 or -ENOSPC.
  */
-static int hvisor_core_push(struct hvisor_vhost_hv *hv,
-			    struct hvisor_vdev *vdev)
+static int hvisor_core_push_raw(struct hvisor_vhost_hv *hv, u32 zone,
+				u32 irq)
 {
 	int ret;
 
-	ret = hvisor_bridge_push_res(&core.bridge, vdev->zone->id, vdev->irq);
+	ret = hvisor_bridge_push_res(&core.bridge, zone, irq);
 	if (ret == -ENOSPC) {
 		hvisor_core_finish(hv);
-		ret = hvisor_bridge_push_res(&core.bridge, vdev->zone->id,
-					     vdev->irq);
+		ret = hvisor_bridge_push_res(&core.bridge, zone, irq);
 	}
 	if (!ret)
 		atomic64_inc(&core.stats.interrupts);
 	return ret;
+}
+
+static int hvisor_core_push(struct hvisor_vhost_hv *hv,
+			    struct hvisor_vdev *vdev)
+{
+	return hvisor_core_push_raw(hv, vdev->zone->id, vdev->irq);
 }
 
 /*
@@ -374,6 +385,7 @@ void hvisor_vhost_wakeup(void)
 	atomic64_inc(&core.stats.wakeups);
 	hvisor_core_poll(HVISOR_CORE_IRQ_BUDGET);
 	hvisor_core_retry_irqs();
+	hvisor_ubridge_poke();
 	hvisor_core_recheck_start();
 }
 EXPORT_SYMBOL_NS_GPL(hvisor_vhost_wakeup, HVISOR_VHOST_SIM_NS);
@@ -462,6 +474,45 @@ void hvisor_core_inject(struct hvisor_vdev *vdev)
 	if (deferred)
 		pr_warn_ratelimited("result ring full: interrupt %u of zone %u deferred\n",
 				    vdev->irq, vdev->zone->id);
+}
+
+/**
+ * hvisor_core_relay_irq() - inject an interrupt a userspace backend asked for
+ * @zone: target zone of its result ring entry
+ * @irq: interrupt number of that entry
+ *
+ * As hvisor_core_inject(), for an entry of the userspace bridge's result
+ * ring: pushed after the devices' deferred interrupts, then FINISH_REQ.
+ * Any context.
+ *
+ * Return: 0; -ENOSPC when hvisor's result ring stays full (try again
+ * later); -ENODEV without a hypervisor; -EINVAL for a zone the module
+ * does not know.
+ */
+int hvisor_core_relay_irq(u32 zone, u32 irq)
+{
+	struct hvisor_vhost_hv *hv = READ_ONCE(core.hv);
+	unsigned long flags;
+	bool known;
+	int ret;
+
+	if (!hv || !READ_ONCE(core.live))
+		return -ENODEV;
+	rcu_read_lock();
+	known = hvisor_registry_zone_rcu(zone);
+	rcu_read_unlock();
+	if (!known)
+		return -EINVAL;
+	spin_lock_irqsave(&core.bridge.res_lock, flags);
+	hvisor_core_push_pending(hv);
+	/* Older interrupts first. */
+	ret = list_empty(&core.irq_pending) ?
+	      hvisor_core_push_raw(hv, zone, irq) : -ENOSPC;
+	hvisor_core_finish(hv);
+	spin_unlock_irqrestore(&core.bridge.res_lock, flags);
+	if (ret)
+		atomic64_inc(&core.stats.irq_deferred);
+	return ret;
 }
 
 /**
@@ -641,6 +692,7 @@ static void hvisor_core_stop(struct hvisor_vhost_hv *hv)
 	}
 	core.page = NULL;
 	WRITE_ONCE(core.hv, NULL);
+	hvisor_ubridge_hv_gone();
 }
 
 /**
@@ -694,6 +746,33 @@ int hvisor_vhost_zone_add_ram(u32 zone_id, u64 gpa, void *kva, u64 size)
 EXPORT_SYMBOL_NS_GPL(hvisor_vhost_zone_add_ram, HVISOR_VHOST_SIM_NS);
 
 /**
+ * hvisor_vhost_zone_add_ram_pa() - declare guest RAM whose root physical
+ *	address is known
+ * @zone_id: zone, >= 1; created when new
+ * @gpa: guest-physical start
+ * @kva: where root's kernel reaches it (as for hvisor_vhost_zone_add_ram())
+ * @pa: root physical address of @gpa
+ * @size: bytes
+ *
+ * As hvisor_vhost_zone_add_ram(), and the range becomes RAM of a known
+ * zone: /dev/hvisor lets a userspace virtio backend map it (the
+ * simulator's user_ram parameter, for tests of the userspace bridge).
+ *
+ * Return: 0 or a negative errno.
+ */
+int hvisor_vhost_zone_add_ram_pa(u32 zone_id, u64 gpa, void *kva,
+				 phys_addr_t pa, u64 size)
+{
+	int ret;
+
+	mutex_lock(&hvisor_ctl_mutex);
+	ret = hvisor_registry_add_ram(zone_id, gpa, kva, pa, size, false);
+	mutex_unlock(&hvisor_ctl_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(hvisor_vhost_zone_add_ram_pa, HVISOR_VHOST_SIM_NS);
+
+/**
  * hvisor_core_get_status() - fill the answer of HVISOR_VHOST_GET_STATUS
  * @st: zeroed status to fill
  */
@@ -722,6 +801,7 @@ void hvisor_core_get_status(struct hvisor_vhost_status *st)
 	st->rechecks = atomic64_read(&core.stats.rechecks);
 	st->bad_requests = atomic64_read(&core.stats.bad_requests);
 	st->irq_deferred = atomic64_read(&core.stats.irq_deferred);
+	hvisor_ubridge_get_status(st);
 }
 
 int hvisor_core_init(void)
@@ -732,6 +812,7 @@ int hvisor_core_init(void)
 	hrtimer_init(&core.recheck, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	core.recheck.function = hvisor_core_recheck;
 	INIT_LIST_HEAD(&core.irq_pending);
+	hvisor_ubridge_setup();
 	core.wq = alloc_workqueue("hvisor_vhost", WQ_HIGHPRI | WQ_MEM_RECLAIM,
 				  0);
 	if (!core.wq)

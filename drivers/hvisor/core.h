@@ -61,6 +61,8 @@ void hvisor_core_inject(struct hvisor_vdev *vdev);
 void hvisor_core_inject_cancel(struct hvisor_vdev *vdev);
 void hvisor_core_irq_lowered(struct hvisor_vdev *vdev);
 void hvisor_core_irq_status_read(struct hvisor_vdev *vdev);
+/* A userspace backend's result ring entry (ubridge.c). */
+int hvisor_core_relay_irq(u32 zone, u32 irq);
 /* Answer a vCPU whose access was deferred (HVISOR_MMIO_DEFERRED). */
 void hvisor_core_answer(u32 cpu, u64 value, u64 size);
 /* Workqueue for deferred device work (resets). */

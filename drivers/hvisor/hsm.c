@@ -6,10 +6,9 @@
  *
  * The ioctl switch only dispatches; each operation copies its argument
  * in, checks it and the caller's capability, then does the work. Zones
- * live in hsm_zone.c. The userspace bridge (INIT_VIRTIO, SET_EVENTFD and
- * mmap of offset 0, for hvisor-tool's virtio daemon) is not served yet:
- * its three entry points are the hsm_ubridge_*() functions below, to be
- * replaced by a file of their own.
+ * live in hsm_zone.c. The userspace bridge (INIT_VIRTIO, SET_EVENTFD,
+ * FINISH_REQ and mmap of offset 0, for hvisor-tool's virtio daemon) lives
+ * in ubridge.c.
  *
  * When the name "hvisor" is taken (hvisor-tool's hvisor.ko is loaded),
  * the module works without /dev/hvisor and says so once.
@@ -31,39 +30,24 @@
 #include "compat.h"
 #include "core.h"
 #include "hsm.h"
-
-/* ------------------------------------------------------------------ */
-/* The userspace bridge: not served yet.                               */
-
-static long hsm_ubridge_init_virtio(struct file *file)
-{
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	pr_info_once("/dev/hvisor: INIT_VIRTIO: hvisor_vhost serves virtio itself (hvisorctl); hvisor-tool's virtio daemon is not supported yet\n");
-	return -EOPNOTSUPP;
-}
-
-static long hsm_ubridge_set_eventfd(struct file *file, int fd)
-{
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	pr_info_once("/dev/hvisor: SET_EVENTFD: hvisor-tool's virtio daemon is not supported yet\n");
-	return -EOPNOTSUPP;
-}
-
-static int hsm_ubridge_mmap(struct file *file, struct vm_area_struct *vma)
-{
-	pr_info_once("/dev/hvisor: mmap of the virtio bridge: hvisor-tool's virtio daemon is not supported yet\n");
-	return -EOPNOTSUPP;
-}
+#include "ubridge.h"
 
 /* ------------------------------------------------------------------ */
 /* Requests to the hypervisor.                                         */
 
-static long hsm_finish_req(void)
+/*
+ * From the attached virtio daemon: relay its result ring to hvisor's.
+ * From anyone else: the FINISH_REQ hypercall, as hvisor.ko does.
+ */
+static long hsm_finish_req(struct file *file)
 {
+	long ret;
+
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
+	ret = hvisor_ubridge_finish_req(file);
+	if (ret != -ENOENT)
+		return ret;
 	return hvisor_core_finish_req();
 }
 
@@ -177,7 +161,7 @@ static int hsm_mmap(struct file *file, struct vm_area_struct *vma)
 	int ret;
 
 	if (!vma->vm_pgoff)
-		return hsm_ubridge_mmap(file, vma);
+		return hvisor_ubridge_mmap(file, vma);
 	if (!capable(CAP_SYS_ADMIN) || !capable(CAP_SYS_RAWIO))
 		return -EPERM;
 	pa = (u64)vma->vm_pgoff << PAGE_SHIFT;
@@ -210,11 +194,11 @@ static long hsm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 
 	switch (cmd) {
 	case HVISOR_TOOL_INIT_VIRTIO:
-		return hsm_ubridge_init_virtio(file);
+		return hvisor_ubridge_init_virtio(file);
 	case HVISOR_TOOL_SET_EVENTFD:
-		return hsm_ubridge_set_eventfd(file, (int)uarg);
+		return hvisor_ubridge_set_eventfd(file, (int)uarg);
 	case HVISOR_TOOL_FINISH_REQ:
-		return hsm_finish_req();
+		return hsm_finish_req(file);
 	case HVISOR_TOOL_ZONE_START:
 		return hvisor_hsm_zone_start(arg);
 	case HVISOR_TOOL_ZONE_SHUTDOWN:
@@ -243,6 +227,13 @@ static long hsm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	}
 }
 
+/* The virtio daemon's file: closing it detaches the daemon. */
+static int hsm_release(struct inode *inode, struct file *file)
+{
+	hvisor_ubridge_release(file);
+	return 0;
+}
+
 /*
  * No compat_ioctl: hvisor-tool is 64-bit only, and its pointer-typed
  * ioctl numbers and structures differ for 32-bit callers.
@@ -251,6 +242,7 @@ static const struct file_operations hsm_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = hsm_ioctl,
 	.mmap = hsm_mmap,
+	.release = hsm_release,
 	.llseek = noop_llseek,
 };
 

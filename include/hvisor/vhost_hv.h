@@ -165,5 +165,7 @@ void hvisor_vhost_detach(struct hvisor_vhost_hv *hv);
 void hvisor_vhost_wakeup(void);
 void hvisor_vhost_sim_poll(u32 zone_id, u64 addr, u32 qidx);
 int hvisor_vhost_zone_add_ram(u32 zone_id, u64 gpa, void *kva, u64 size);
+int hvisor_vhost_zone_add_ram_pa(u32 zone_id, u64 gpa, void *kva,
+				 phys_addr_t pa, u64 size);
 
 #endif /* _HVISOR_VHOST_HV_H */

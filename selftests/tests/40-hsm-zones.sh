@@ -51,7 +51,8 @@ hvv_assert_match "a running zone is not started twice" "$out" 'ZONE_START: EEXIS
 hvv_run hsm_tool others 2
 out=$(hvisorctl zone del 2 2>&1) && hvv_fail "a running zone was forgotten"
 hvv_assert_match "a running zone is not forgotten" "$out" 'zone del 2: '
-hvv_dmesg_expect 'INIT_VIRTIO: hvisor_vhost serves virtio itself'
+hvv_dmesg_expect 'virtio daemon attached'
+hvv_dmesg_expect 'virtio daemon detached'
 
 hvv_run hsm_tool shutdown 2
 hvv_dmesg_expect 'zone 2 shut down; its 0 device'

@@ -15,11 +15,12 @@ static const char status_help[] =
 "Usage: hvisorctl status [--json]\n"
 "\n"
 "Print the ABI version of the loaded hvisor_vhost module, the attached\n"
-"hypervisor, the number of zones and devices and the bridge counters.\n"
+"hypervisor, the number of zones and devices and the bridge counters\n"
+"(ub_*: the userspace bridge to hvisor-tool's virtio daemon).\n"
 "\n"
 "  --json    one JSON object with every field\n";
 
-#define NR_COUNTERS 9
+#define NR_COUNTERS 15
 
 struct counter {
 	const char *key;	/* JSON key */
@@ -40,6 +41,13 @@ static void status_counters(const struct hvisor_vhost_status *st,
 		{ "bad_requests", "bad requests", st->bad_requests },
 		{ "irq_deferred", "irq deferred", st->irq_deferred },
 		{ "rechecks", "rechecks", st->rechecks },
+		/* The userspace bridge (32-bit counters, wrapping). */
+		{ "ub_requests", "ub requests", st->ub_requests },
+		{ "ub_orphaned", "ub orphaned", st->ub_orphaned },
+		{ "ub_overflow", "ub overflow", st->ub_overflow },
+		{ "ub_bad_index", "ub bad index", st->ub_bad_index },
+		{ "ub_bad_answer", "ub bad answer", st->ub_bad_answer },
+		{ "ub_bad_result", "ub bad result", st->ub_bad_result },
 	};
 
 	memcpy(c, tmp, sizeof(tmp));
@@ -47,11 +55,15 @@ static void status_counters(const struct hvisor_vhost_status *st,
 
 static void status_flags(uint32_t flags, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s",
+	const uint32_t known = HVISOR_VHOST_F_ATTACHED |
+			       HVISOR_VHOST_F_SIMULATOR |
+			       HVISOR_VHOST_F_UBRIDGE;
+
+	snprintf(buf, size, "%s%s%s%s",
 		 flags & HVISOR_VHOST_F_ATTACHED ? "attached" : "none",
 		 flags & HVISOR_VHOST_F_SIMULATOR ? ",simulator" : "",
-		 flags & ~(HVISOR_VHOST_F_ATTACHED | HVISOR_VHOST_F_SIMULATOR) ?
-		 ",unknown" : "");
+		 flags & HVISOR_VHOST_F_UBRIDGE ? ",ubridge" : "",
+		 flags & ~known ? ",unknown" : "");
 }
 
 static void status_text(const struct hvisor_vhost_status *st)
@@ -91,6 +103,8 @@ static void status_json(const struct hvisor_vhost_status *st)
 	jw_bool(&w, st->flags & HVISOR_VHOST_F_ATTACHED);
 	jw_key(&w, "simulator");
 	jw_bool(&w, st->flags & HVISOR_VHOST_F_SIMULATOR);
+	jw_key(&w, "ubridge");
+	jw_bool(&w, st->flags & HVISOR_VHOST_F_UBRIDGE);
 	jw_key(&w, "zones");
 	jw_u64(&w, st->nr_zones);
 	jw_key(&w, "devices");

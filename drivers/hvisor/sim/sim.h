@@ -69,6 +69,7 @@ int sim_ram_ranges(struct hvisor_vhost_ram *ram, unsigned int max);
 /* sim_transport.c: the guest side. */
 int sim_transport_init(void);
 void sim_transport_exit(void);
+void sim_transport_user_exit(void);
 int sim_transport_add(const struct hvisor_vhost_hv_dev *dev);
 void sim_transport_remove(const struct hvisor_vhost_hv_dev *dev, bool force);
 bool sim_transport_irq(u32 zone, u32 irq);

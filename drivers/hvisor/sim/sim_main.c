@@ -18,6 +18,7 @@
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <hvisor/hvisor_tool.h>
@@ -26,6 +27,11 @@
 
 #include "../compat.h"
 #include "sim.h"
+
+static bool user_ram;
+module_param(user_ram, bool, 0444);
+MODULE_PARM_DESC(user_ram,
+		 "zone 1's RAM (all of root's RAM) may be mapped through /dev/hvisor, as a userspace virtio backend maps its zone's RAM (tests of the userspace bridge only)");
 
 /* At most this many merged System RAM ranges (the core's zone limit). */
 #define SIM_MAX_RAM_RANGES	32
@@ -228,7 +234,12 @@ static int sim_add_ram(void)
 	if (n < 0)
 		ret = n;
 	for (i = 0; i < n && !ret; i++) {
-		ret = hvisor_vhost_zone_add_ram(SIM_ZONE, ram[i].gpa,
+		/* Guest-physical == root physical. */
+		ret = user_ram ?
+		      hvisor_vhost_zone_add_ram_pa(SIM_ZONE, ram[i].gpa,
+						   ram[i].kva, ram[i].gpa,
+						   ram[i].size) :
+		      hvisor_vhost_zone_add_ram(SIM_ZONE, ram[i].gpa,
 						ram[i].kva, ram[i].size);
 		if (ret)
 			pr_err("zone %u: adding RAM 0x%llx+0x%llx: %d\n",
@@ -274,8 +285,10 @@ static int __init sim_init(void)
 	return 0;
 
 err_detach:
+	sim_transport_user_exit();
 	hvisor_vhost_detach(&sim_hv);
 err_transport:
+	sim_transport_user_exit();
 	sim_transport_exit();
 err_zone:
 	sim_zone_exit();
@@ -291,6 +304,8 @@ err_hv:
  */
 static void __exit sim_exit(void)
 {
+	/* Userspace devices' transports are the core's to know nothing of. */
+	sim_transport_user_exit();
 	hvisor_vhost_detach(&sim_hv);
 	sim_transport_exit();
 	sim_zone_exit();

@@ -12,12 +12,17 @@
  *
  * Guest interrupts are simulated by an irq_work per device, raised from
  * FINISH_REQ: it runs in hard interrupt context like a real interrupt
- * handler and does what virtio_mmio's handler does.
+ * handler and does what virtio_mmio's handler does. A userspace device's
+ * (debugfs user_dev) handler runs from a work item instead: its register
+ * reads wait for the userspace backend, which must get a CPU meanwhile,
+ * and an irq_work raised by the backend's own FINISH_REQ would interrupt
+ * the very task that has to answer.
  */
 
 #define pr_fmt(fmt) "hvisor_vhost_sim: " fmt
 
 #include <linux/atomic.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/irq_work.h>
@@ -32,13 +37,16 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_console.h>
 #include <linux/virtio_ring.h>
 #include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/virtio_mmio.h>
 #include <hvisor/vhost_hv.h>
+#include <hvisor/virtio_bridge.h>
 
 #include "../compat.h"
 #include "sim.h"
@@ -50,6 +58,11 @@
 #define SIM_VRING_ALIGN		PAGE_SIZE
 /* Largest split ring the virtio spec allows. */
 #define SIM_MAX_QUEUE_SIZE	32768
+/*
+ * Ids of the transports of userspace devices (debugfs user_dev): above
+ * every id hvisor_vhost gives its own devices.
+ */
+#define SIM_USER_ID_BASE	0x80000000U
 /* Retries of a multi-access config read whose generation kept changing. */
 #define SIM_CONFIG_RETRIES	16
 
@@ -74,6 +87,8 @@ MODULE_PARM_DESC(max_queue_size,
  * @addr: guest-physical base of the register region
  * @irq_work: the device's interrupt line: raised by FINISH_REQ, handled
  *	in hard interrupt context
+ * @irq_task: the same for a userspace device, handled in process context
+ * @user: a userspace device's transport (its interrupt is @irq_task)
  * @vqs_lock: protects @vqs_live and the walk of vdev.vqs by the interrupt
  *	handler against find_vqs/del_vqs. Taken with interrupts disabled.
  * @asserted: bit 0: the line is up (irq_level only); set by an
@@ -90,6 +105,8 @@ struct sim_dev {
 	u32 irq;
 	u64 addr;
 	struct irq_work irq_work;
+	struct work_struct irq_task;
+	bool user;
 	unsigned long asserted;
 	spinlock_t vqs_lock;	/* vqs_live, vdev.vqs against the handler */
 	bool vqs_live;
@@ -558,7 +575,11 @@ static int sim_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 /* Wait for a running interrupt handler of the device. */
 static void sim_synchronize_cbs(struct virtio_device *vdev)
 {
-	irq_work_sync(&to_sim_dev(vdev)->irq_work);
+	struct sim_dev *sd = to_sim_dev(vdev);
+
+	irq_work_sync(&sd->irq_work);
+	if (sd->user)
+		flush_work(&sd->irq_task);
 }
 
 static const char *sim_bus_name(struct virtio_device *vdev)
@@ -582,13 +603,13 @@ static const struct virtio_config_ops sim_config_ops = {
 };
 
 /*
- * The device's interrupt handler, in hard interrupt context (irq_work), as
- * virtio_mmio's: read and acknowledge InterruptStatus, then report a config
- * change and run the vring callbacks.
+ * The device's interrupt handler, in hard interrupt context (irq_work; a
+ * userspace device's in process context, a work item), as virtio_mmio's:
+ * read and acknowledge InterruptStatus, then report a config change and
+ * run the vring callbacks.
  */
-static void sim_irq_handler(struct irq_work *work)
+static void sim_irq_handle(struct sim_dev *sd)
 {
-	struct sim_dev *sd = container_of(work, struct sim_dev, irq_work);
 	struct virtqueue *vq;
 	unsigned long flags;
 	u32 status;
@@ -613,6 +634,17 @@ static void sim_irq_handler(struct irq_work *work)
 	}
 }
 
+static void sim_irq_handler(struct irq_work *work)
+{
+	sim_irq_handle(container_of(work, struct sim_dev, irq_work));
+}
+
+/* A userspace device's interrupt; process context, see the top. */
+static void sim_irq_task(struct work_struct *work)
+{
+	sim_irq_handle(container_of(work, struct sim_dev, irq_task));
+}
+
 /**
  * sim_transport_irq() - raise a guest interrupt
  * @zone: target zone of the result ring entry
@@ -633,6 +665,8 @@ bool sim_transport_irq(u32 zone, u32 irq)
 			if (READ_ONCE(irq_level) &&
 			    test_and_set_bit(0, &sd->asserted))
 				sim_hv_count_irq_held();
+			else if (sd->user)
+				queue_work(system_highpri_wq, &sd->irq_task);
 			else
 				irq_work_queue(&sd->irq_work);
 			found = true;
@@ -708,6 +742,8 @@ static void sim_unlist(struct sim_dev *sd)
 	synchronize_rcu();
 	/* ...and no interrupt it raised is pending or running. */
 	irq_work_sync(&sd->irq_work);
+	if (sd->user)
+		cancel_work_sync(&sd->irq_task);
 }
 
 static int sim_plug(const struct hvisor_vhost_hv_dev *dev)
@@ -728,6 +764,8 @@ static int sim_plug(const struct hvisor_vhost_hv_dev *dev)
 	sd->irq = dev->irq;
 	sd->addr = dev->addr;
 	init_irq_work(&sd->irq_work, sim_irq_handler);
+	INIT_WORK(&sd->irq_task, sim_irq_task);
+	sd->user = dev->id >= SIM_USER_ID_BASE;
 	spin_lock_init(&sd->vqs_lock);
 	ret = sim_identify(sd);
 	if (ret) {
@@ -817,6 +855,158 @@ void sim_transport_remove(const struct hvisor_vhost_hv_dev *dev, bool force)
 	mutex_unlock(&sim_plug_mutex);
 }
 
+/* ------------------------------------------------------------------ */
+/* Transports of userspace devices (debugfs "user_dev").               */
+
+/* Longest command written to user_dev. */
+#define SIM_USER_CMD_LEN	80
+
+/* Next id of a userspace device's transport; under sim_plug_mutex. */
+static u32 sim_user_next_id = SIM_USER_ID_BASE;
+static struct dentry *sim_user_file;
+
+/* The transport at @zone/@addr, or NULL. Under sim_devs_mutex. */
+static struct sim_dev *sim_find_addr(u32 zone, u64 addr)
+{
+	struct sim_dev *sd;
+
+	lockdep_assert_held(&sim_devs_mutex);
+	list_for_each_entry(sd, &sim_devs, node)
+		if (sd->zone == zone && sd->addr == addr)
+			return sd;
+	return NULL;
+}
+
+/*
+ * Plug a virtio-mmio transport at @addr whose registers no in-kernel
+ * device serves: hvisor_vhost forwards every access to the userspace
+ * backend attached to /dev/hvisor, which must answer as the device.
+ */
+static int sim_user_add(u32 zone, u64 addr, u32 irq)
+{
+	struct hvisor_vhost_hv_dev dev = {
+		.zone_id = zone,
+		.addr = addr,
+		.irq = irq,
+	};
+	bool taken;
+	int ret;
+
+	if (addr & (HVISOR_VIRTIO_REGION_SIZE - 1))
+		return -EINVAL;
+	if (!sim_zone_running(zone))
+		return -ENODEV;
+	mutex_lock(&sim_plug_mutex);
+	mutex_lock(&sim_devs_mutex);
+	taken = sim_find_addr(zone, addr);
+	mutex_unlock(&sim_devs_mutex);
+	if (taken) {
+		ret = -EEXIST;
+	} else {
+		dev.id = sim_user_next_id++;
+		ret = sim_plug(&dev);
+	}
+	mutex_unlock(&sim_plug_mutex);
+	if (!ret)
+		pr_info("zone %u: userspace device's transport at 0x%llx, interrupt %u\n",
+			zone, addr, irq);
+	return ret;
+}
+
+/* Unplug the transport of a userspace device at @zone/@addr. */
+static int sim_user_del(u32 zone, u64 addr)
+{
+	struct hvisor_vhost_hv_dev dev = { .zone_id = zone, .addr = addr };
+	struct sim_dev *sd;
+
+	mutex_lock(&sim_devs_mutex);
+	sd = sim_find_addr(zone, addr);
+	if (sd && sd->id >= SIM_USER_ID_BASE)
+		dev.id = sd->id;
+	mutex_unlock(&sim_devs_mutex);
+	if (!dev.id)
+		return -ENOENT;
+	/* Finds nothing if a concurrent del took it first. */
+	sim_transport_remove(&dev, false);
+	return 0;
+}
+
+/* "add ADDR IRQ [ZONE]" or "del ADDR [ZONE]", numbers in any C base. */
+static int sim_user_cmd(char *cmd)
+{
+	char *verb, *a, *b, *c;
+	u32 irq = 0, zone = SIM_ZONE;
+	u64 addr;
+
+	cmd = strim(cmd);
+	verb = strsep(&cmd, " ");
+	a = strsep(&cmd, " ");
+	b = strsep(&cmd, " ");
+	c = strsep(&cmd, " ");
+	if (!a || kstrtou64(a, 0, &addr) || cmd)
+		return -EINVAL;
+	if (!strcmp(verb, "add")) {
+		if (!b || kstrtou32(b, 0, &irq) ||
+		    (c && kstrtou32(c, 0, &zone)))
+			return -EINVAL;
+		return sim_user_add(zone, addr, irq);
+	}
+	if (!strcmp(verb, "del")) {
+		if (c || (b && kstrtou32(b, 0, &zone)))
+			return -EINVAL;
+		return sim_user_del(zone, addr);
+	}
+	return -EINVAL;
+}
+
+static ssize_t sim_user_write(struct file *file, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	char buf[SIM_USER_CMD_LEN];
+	int ret;
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	ret = sim_user_cmd(buf);
+	return ret ? ret : len;
+}
+
+static const struct file_operations sim_user_fops = {
+	.owner = THIS_MODULE,
+	.write = sim_user_write,
+	.llseek = noop_llseek,
+};
+
+/**
+ * sim_transport_user_exit() - unplug every userspace device's transport
+ *
+ * Module unload (or a failed load), before the core detaches: the
+ * drivers' remove still talks to the devices (the backend answers, or the
+ * core answers 0). Callable twice.
+ */
+void sim_transport_user_exit(void)
+{
+	struct hvisor_vhost_hv_dev dev = { };
+	struct sim_dev *sd;
+
+	debugfs_remove(sim_user_file);
+	sim_user_file = NULL;
+	for (;;) {
+		dev.id = 0;
+		mutex_lock(&sim_devs_mutex);
+		list_for_each_entry(sd, &sim_devs, node)
+			if (sd->id >= SIM_USER_ID_BASE)
+				dev.id = sd->id;
+		mutex_unlock(&sim_devs_mutex);
+		if (!dev.id)
+			break;
+		sim_transport_remove(&dev, false);
+	}
+}
+
 /**
  * sim_transport_init() - register the parent of the simulated devices
  *
@@ -825,7 +1015,11 @@ void sim_transport_remove(const struct hvisor_vhost_hv_dev *dev, bool force)
 int sim_transport_init(void)
 {
 	sim_root = root_device_register("hvisor_vhost_sim");
-	return PTR_ERR_OR_ZERO(sim_root);
+	if (IS_ERR(sim_root))
+		return PTR_ERR(sim_root);
+	sim_user_file = debugfs_create_file("user_dev", 0200, sim_hv_debugfs(),
+					    NULL, &sim_user_fops);
+	return 0;
 }
 
 /**

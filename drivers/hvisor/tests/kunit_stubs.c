@@ -15,6 +15,7 @@
 #include "kunit_stubs.h"
 
 #define HVISOR_STUB_MAX_VDEVS	16
+#define HVISOR_STUB_MAX_RELAYS	64
 
 /* Protects every recorded count below: fakes may run in any context. */
 static DEFINE_SPINLOCK(hvisor_stub_lock);
@@ -30,6 +31,14 @@ static struct {
 	u64 size;
 } hvisor_stub_ans[HVISOR_BRIDGE_MAX_CPUS];
 
+/* Result entries relayed (hvisor_core_relay_irq()); under hvisor_stub_lock. */
+static struct {
+	unsigned int count;
+	bool full;
+	u32 zone[HVISOR_STUB_MAX_RELAYS];
+	u32 irq[HVISOR_STUB_MAX_RELAYS];
+} hvisor_stub_rel;
+
 /**
  * hvisor_stub_reset() - forget what the fakes recorded
  */
@@ -40,6 +49,7 @@ void hvisor_stub_reset(void)
 	spin_lock_irqsave(&hvisor_stub_lock, flags);
 	memset(hvisor_stub_inj, 0, sizeof(hvisor_stub_inj));
 	memset(hvisor_stub_ans, 0, sizeof(hvisor_stub_ans));
+	memset(&hvisor_stub_rel, 0, sizeof(hvisor_stub_rel));
 	spin_unlock_irqrestore(&hvisor_stub_lock, flags);
 }
 
@@ -170,6 +180,70 @@ u64 hvisor_stub_answer_size(u32 cpu)
 }
 
 /**
+ * hvisor_core_relay_irq() - fake: record a userspace backend's interrupt
+ * @zone: target zone; zone 0 plays a zone the module does not know
+ * @irq: interrupt number
+ *
+ * Return: 0; -ENOSPC while hvisor_stub_relay_full() says so; -EINVAL for
+ * zone 0.
+ */
+int hvisor_core_relay_irq(u32 zone, u32 irq)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (!zone)
+		return -EINVAL;
+	spin_lock_irqsave(&hvisor_stub_lock, flags);
+	if (hvisor_stub_rel.full) {
+		ret = -ENOSPC;
+	} else if (!WARN_ON_ONCE(hvisor_stub_rel.count ==
+				 HVISOR_STUB_MAX_RELAYS)) {
+		hvisor_stub_rel.zone[hvisor_stub_rel.count] = zone;
+		hvisor_stub_rel.irq[hvisor_stub_rel.count] = irq;
+		hvisor_stub_rel.count++;
+	}
+	spin_unlock_irqrestore(&hvisor_stub_lock, flags);
+	return ret;
+}
+
+/**
+ * hvisor_stub_relay_full() - make the fake result ring refuse entries
+ * @full: true: hvisor_core_relay_irq() returns -ENOSPC
+ */
+void hvisor_stub_relay_full(bool full)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hvisor_stub_lock, flags);
+	hvisor_stub_rel.full = full;
+	spin_unlock_irqrestore(&hvisor_stub_lock, flags);
+}
+
+/**
+ * hvisor_stub_relays() - result entries relayed since hvisor_stub_reset()
+ * @zone: filled with the zones, in order (room for @max)
+ * @irq: filled with the interrupts, in order (room for @max)
+ * @max: room
+ *
+ * Return: entries relayed (may exceed @max).
+ */
+unsigned int hvisor_stub_relays(u32 *zone, u32 *irq, unsigned int max)
+{
+	unsigned long flags;
+	unsigned int i, n;
+
+	spin_lock_irqsave(&hvisor_stub_lock, flags);
+	n = hvisor_stub_rel.count;
+	for (i = 0; i < n && i < max; i++) {
+		zone[i] = hvisor_stub_rel.zone[i];
+		irq[i] = hvisor_stub_rel.irq[i];
+	}
+	spin_unlock_irqrestore(&hvisor_stub_lock, flags);
+	return n;
+}
+
+/**
  * hvisor_core_wq() - fake: deferred device work runs on system_wq
  *
  * Return: system_wq.
@@ -180,4 +254,4 @@ struct workqueue_struct *hvisor_core_wq(void)
 }
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests of hvisor_vhost: bridge, zones, virtqueues, virtio-mmio, blk");
+MODULE_DESCRIPTION("KUnit tests of hvisor_vhost: bridge, zones, virtqueues, virtio-mmio, blk, userspace bridge");

@@ -26,6 +26,8 @@
 /* struct hvisor_vhost_status.flags */
 #define HVISOR_VHOST_F_ATTACHED		0x1U /* a hypervisor is attached */
 #define HVISOR_VHOST_F_SIMULATOR	0x2U /* ... and it is the simulator */
+/* A userspace virtio backend is attached to /dev/hvisor (INIT_VIRTIO). */
+#define HVISOR_VHOST_F_UBRIDGE		0x4U
 
 /**
  * struct hvisor_vhost_status - HVISOR_VHOST_GET_STATUS (no capability)
@@ -49,7 +51,20 @@
  *	hypervisor that sends no wakeups) found requests waiting; a wakeup
  *	lost to hvisor's missing barrier is picked up this way within a
  *	fraction of a millisecond instead of by the 100 ms safety net
- * @reserved: zero
+ * @ub_requests: requests no in-kernel device claimed that were handed to
+ *	the userspace backend (the userspace bridge, Documentation/hsm.rst);
+ *	this and the ub_* counters below are 32 bits wide and wrap
+ * @ub_orphaned: vCPUs that waited for the userspace backend when it went
+ *	away (exit, kill, close) and were answered 0 by the module
+ * @ub_overflow: requests the userspace bridge could not take (its backlog
+ *	full, or a vCPU that waits already): a notify is lost, a vCPU is
+ *	answered 0
+ * @ub_bad_index: out-of-range req_front or res_rear values the backend
+ *	wrote into its bridge page (each distinct value counted once)
+ * @ub_bad_answer: cfg_flags changes of the backend for a vCPU that waited
+ *	for no answer from it (ignored)
+ * @ub_bad_result: result ring entries of the backend refused (a zone the
+ *	module does not know)
  */
 struct hvisor_vhost_status {
 	__u32 abi_version;
@@ -66,7 +81,12 @@ struct hvisor_vhost_status {
 	__u64 bad_requests;
 	__u64 irq_deferred;
 	__u64 rechecks;
-	__u64 reserved[3];
+	__u32 ub_requests;
+	__u32 ub_orphaned;
+	__u32 ub_overflow;
+	__u32 ub_bad_index;
+	__u32 ub_bad_answer;
+	__u32 ub_bad_result;
 };
 
 /**
