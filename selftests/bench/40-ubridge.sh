@@ -22,18 +22,26 @@
 . /hvv/lib.sh
 
 # --- uvirtio helpers (the same block in 48, 49 and bench/40-ubridge) ---
-# The userspace devices go to slots 56 and 57 of the simulator's layout
-# (0xa000000 + n * 0x200, interrupt 32 + n), far from hvisorctl's first
-# free slots. The daemon logs to /tmp/uvirtio.log; UB_PID is its pid.
+# The userspace devices sit above the simulator's 64 slots for in-kernel
+# devices (0xa000000 + n * 0x200, interrupt 32 + n). The daemon logs to
+# /tmp/uvirtio.log; UB_PID is its pid.
 # shellcheck disable=SC2034
 UB_ZONE=1
-UB_ADDR0=0xa007000 UB_IRQ0=88
-UB_ADDR1=0xa007200 UB_IRQ1=89
+UB_ADDR0=0xa010000 UB_IRQ0=100
+UB_ADDR1=0xa010200 UB_IRQ1=101
 UB_LOG=/tmp/uvirtio.log
 UB_STATE=/tmp/uvirtio.state
 UB_SIM=/sys/kernel/debug/hvisor_vhost_sim
 grep -q ' /sys/kernel/debug ' /proc/mounts || mount -t debugfs none /sys/kernel/debug
 
+# The simulator with zone 1's RAM (all of root's) mappable through
+# /dev/hvisor, as a daemon maps its zone's RAM.
+ub_load_sim() {
+	hvv_insmod hvisor_vhost hypervisor=sim
+	hvv_insmod hvisor_vhost_sim user_ram=1
+	hvv_wait_for /dev/hvisor-vhost 10 || hvv_fail "/dev/hvisor-vhost missing"
+	hvv_wait_for /dev/hvisor 10 || hvv_fail "/dev/hvisor missing"
+}
 # The guest's virtio_rng: a module of the stock kernels, built into the
 # test kernels.
 ub_rng_driver() {
@@ -179,8 +187,7 @@ status_loop() {
 }
 
 main() {
-	hvv_insmod hvisor_vhost hypervisor=sim
-	hvv_insmod hvisor_vhost_sim
+	ub_load_sim
 	back=$(backing)
 	kid=$(hvv_dev_add blk "$back" --serial kblk-bench)
 	kvd=$(ub_vd_by_serial kblk-bench)
