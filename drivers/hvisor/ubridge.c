@@ -115,8 +115,9 @@ struct ub_stats {
  * @req_rear: the request ring's producer index we published
  * @req_front: the daemon's consumer index, as last validated
  * @res_front: our consumer index of the daemon's result ring
- * @bad_front: the last invalid req_front seen (counted once per value)
- * @bad_rear: the last invalid res_rear seen (counted once per value)
+ * @bad_front: the invalid req_front seen last, U32_MAX after a valid one
+ *	(a value is counted once while it stays)
+ * @bad_rear: the same for res_rear
  * @backlog: requests not yet in the daemon's ring, oldest at @bl_head
  * @bl_head: index of the oldest backlog entry
  * @bl_len: entries in @backlog
@@ -173,6 +174,7 @@ static u32 ub_load_front(struct hvisor_ubridge *ub)
 	if (front < HVISOR_BRIDGE_MAX_REQ &&
 	    ((front - ub->req_front) & UB_MASK) <= in_flight) {
 		ub->req_front = front;
+		ub->bad_front = U32_MAX;
 		return front;
 	}
 	if (front != ub->bad_front) {
@@ -316,6 +318,7 @@ static bool ub_drain_results(struct hvisor_ubridge *ub)
 		}
 		return false;
 	}
+	ub->bad_rear = U32_MAX;
 	/*
 	 * Orders the res_rear load before the entry loads; pairs with the
 	 * daemon's write barrier between writing an entry and res_rear.
@@ -506,8 +509,8 @@ static void ub_attach(struct hvisor_ubridge *ub,
 	ub->req_rear = 0;
 	ub->req_front = 0;
 	ub->res_front = 0;
-	ub->bad_front = 0;
-	ub->bad_rear = 0;
+	ub->bad_front = U32_MAX;
+	ub->bad_rear = U32_MAX;
 	ub->bl_head = 0;
 	ub->bl_len = 0;
 	ub->nr_waiting = 0;

@@ -14,12 +14,15 @@
 
 #define pr_fmt(fmt) "hvisor_vhost_sim: " fmt
 
+#include <linux/debugfs.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <hvisor/hvisor_tool.h>
 #include <hvisor/vhost_hv.h>
@@ -253,6 +256,33 @@ static int sim_add_ram(void)
 }
 
 /*
+ * debugfs "ram": zone 1's RAM as a userspace backend maps it through
+ * /dev/hvisor (with user_ram=1), one "ROOT_PA:GUEST_PA:SIZE" line per
+ * range, whole pages only (virtio_cfg.json's zone0_ipa, zonex_ipa, size).
+ */
+static int sim_ram_show(struct seq_file *m, void *v)
+{
+	struct hvisor_vhost_ram *ram;
+	u64 start, end;
+	int i, n;
+
+	ram = kcalloc(SIM_MAX_RAM_RANGES, sizeof(*ram), GFP_KERNEL);
+	if (!ram)
+		return -ENOMEM;
+	n = sim_ram_ranges(ram, SIM_MAX_RAM_RANGES);
+	for (i = 0; i < n; i++) {
+		start = PAGE_ALIGN(ram[i].gpa);
+		end = (ram[i].gpa + ram[i].size) & PAGE_MASK;
+		if (start < end)
+			seq_printf(m, "0x%llx:0x%llx:0x%llx\n", start, start,
+				   end - start);
+	}
+	kfree(ram);
+	return n < 0 ? n : 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_ram);
+
+/*
  * Attach before declaring the RAM: if another hypervisor (real hvisor) is
  * attached, the attach fails and root's own RAM is never handed to a real
  * zone 1. Until the RAM is declared zone 1 does not exist, so no device can
@@ -281,6 +311,8 @@ static int __init sim_init(void)
 	ret = sim_add_ram();
 	if (ret)
 		goto err_detach;
+	debugfs_create_file("ram", 0444, sim_hv_debugfs(), NULL,
+			    &sim_ram_fops);
 	pr_info("simulating hvisor and zone %u\n", SIM_ZONE);
 	return 0;
 

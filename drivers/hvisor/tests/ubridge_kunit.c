@@ -291,6 +291,33 @@ static void ub_test_bad_front(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, got.value, 3ULL);
 }
 
+/* A req_front moved back to 0 is as wrong as any other. */
+static void ub_test_bad_front_zero(struct kunit *test)
+{
+	struct ub_test *t = test->priv;
+	struct hvisor_device_req req, got;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		req = ub_notify(0xa010000, i);
+		KUNIT_ASSERT_TRUE(test, ub_forward(&t->ub, &req));
+	}
+	KUNIT_ASSERT_TRUE(test, ub_daemon_take(t->page, &got));
+	KUNIT_ASSERT_TRUE(test, ub_daemon_take(t->page, &got));
+	ub_test_service(&t->ub);
+	KUNIT_EXPECT_EQ(test, t->ub.req_front, 2U);
+	WRITE_ONCE(t->page->req_front, 0);
+	ub_test_service(&t->ub);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->ub.stats.bad_index), 1LL);
+	KUNIT_EXPECT_EQ(test, t->ub.req_front, 2U);
+	/* Good again, then the same bad value: counted again. */
+	WRITE_ONCE(t->page->req_front, 2);
+	ub_test_service(&t->ub);
+	WRITE_ONCE(t->page->req_front, 0);
+	ub_test_service(&t->ub);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->ub.stats.bad_index), 2LL);
+}
+
 /*
  * Answers for a vCPU that waits for nothing, or whose request the daemon
  * has not even been given, are counted and never reach a vCPU; the answer
@@ -481,6 +508,7 @@ static struct kunit_case ub_test_cases[] = {
 	KUNIT_CASE(ub_test_backlog),
 	KUNIT_CASE(ub_test_cpu_busy),
 	KUNIT_CASE(ub_test_bad_front),
+	KUNIT_CASE(ub_test_bad_front_zero),
 	KUNIT_CASE(ub_test_bad_answer),
 	KUNIT_CASE(ub_test_results),
 	KUNIT_CASE(ub_test_bad_results),

@@ -60,7 +60,7 @@
  *	full, or a vCPU that waits already): a notify is lost, a vCPU is
  *	answered 0
  * @ub_bad_index: out-of-range req_front or res_rear values the backend
- *	wrote into its bridge page (each distinct value counted once)
+ *	wrote into its bridge page (counted once while the value stays)
  * @ub_bad_answer: cfg_flags changes of the backend for a vCPU that waited
  *	for no answer from it (ignored)
  * @ub_bad_result: result ring entries of the backend refused (a zone the

@@ -137,6 +137,8 @@ static int fake_status(struct hvisor_vhost_status *st)
 		st->flags = HVISOR_VHOST_F_ATTACHED | HVISOR_VHOST_F_SIMULATOR;
 		strcpy(st->hypervisor, "simulator");
 	}
+	if (env_on("FAKE_UBRIDGE"))
+		st->flags |= HVISOR_VHOST_F_UBRIDGE;
 	st->nr_zones = nr_zones;
 	st->nr_devices = nr_devs;
 	st->requests = 123456789012ull;
@@ -144,6 +146,9 @@ static int fake_status(struct hvisor_vhost_status *st)
 	st->bad_requests = 1;
 	st->irq_deferred = 3;
 	st->rechecks = 4;
+	st->ub_requests = 7;
+	st->ub_bad_answer = 5;
+	st->ub_bad_result = 4294967295u;
 	return 0;
 }
 

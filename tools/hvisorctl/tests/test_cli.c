@@ -468,6 +468,8 @@ static void test_fake_status(void)
 		  "flags         0x3 (attached,simulator)\nzones         1\n"
 		  "devices       0\nrequests      123456789012\n");
 	CHECK_HAS(r->out, "bad requests  1\nirq deferred  3\n");
+	CHECK_HAS(r->out, "ub requests   7\nub orphaned   0\n");
+	CHECK_HAS(r->out, "ub bad answer 5\nub bad result 4294967295\n");
 	r = run("status", "--json", NULL);
 	CHECK_U64(r->status, 0);
 	v = json_parse(r->out, strlen(r->out), err, sizeof(err));
@@ -480,7 +482,16 @@ static void test_fake_status(void)
 	      !strcmp(json_get(v, "irq_deferred", NULL)->str, "3"));
 	CHECK(json_get(v, "rechecks", NULL) &&
 	      !strcmp(json_get(v, "rechecks", NULL)->str, "4"));
+	CHECK(json_get(v, "ub_bad_answer", NULL) &&
+	      !strcmp(json_get(v, "ub_bad_answer", NULL)->str, "5"));
+	CHECK(json_get(v, "ubridge", NULL) &&
+	      json_get(v, "ubridge", NULL)->type == JSON_BOOL &&
+	      !json_get(v, "ubridge", NULL)->boolean);
 	json_free(v);
+
+	fake_env("FAKE_UBRIDGE=1", NULL, NULL, NULL);
+	r = run("status", NULL);
+	CHECK_HAS(r->out, "flags         0x7 (attached,simulator,ubridge)\n");
 
 	fake_env("FAKE_NOHV=1", NULL, NULL, NULL);
 	r = run("status", NULL);
