@@ -41,30 +41,15 @@ ub_load_sim() {
 ub_rng_driver() {
 	[ ! -f /hvv/modules.d/virtio_rng.list ] || hvv_modprobe virtio_rng
 }
-# ub_mem_args: uvirtio's -m options for zone 1's RAM: in the simulator
-# every top-level System RAM range, guest-physical == physical (whole
-# pages only).
+# ub_mem_args: uvirtio's -m options for zone 1's RAM, as the simulator
+# lists it (ROOT_PA:GUEST_PA:SIZE; guest-physical == physical).
 ub_mem_args() {
-	_ps="" _pe=""
-	while IFS= read -r _l; do
-		case $_l in
-		[0-9a-f]*" : System RAM") ;;
-		*) continue ;;
-		esac
-		_r=${_l%% :*}
-		_s=$(((0x${_r%-*} + 4095) / 4096 * 4096))
-		_e=$(((0x${_r#*-} + 1) / 4096 * 4096))
-		[ "$_e" -gt "$_s" ] || continue
-		# Adjacent ranges are one (a buffer may cross the seam).
-		if [ -n "$_pe" ] && [ "$_s" = "$_pe" ]; then _pe=$_e; continue; fi
-		[ -z "$_ps" ] || printf -- '-m %d:0x%x:0x%x:0x%x\n' $UB_ZONE $_ps $_ps $((_pe - _ps))
-		_ps=$_s _pe=$_e
-	done </proc/iomem
-	[ -z "$_ps" ] || printf -- '-m %d:0x%x:0x%x:0x%x\n' $UB_ZONE $_ps $_ps $((_pe - _ps))
+	sed -n "s/^\(0x[0-9a-f]*:0x[0-9a-f]*:0x[0-9a-f]*\)$/-m $UB_ZONE:\1/p" $UB_SIM/ram
 }
 # ub_start DEV...: start uvirtio serving DEV... and wait until it serves.
 ub_start() {
 	rm -f /tmp/uvirtio.ready
+	[ -n "$(ub_mem_args)" ] || hvv_fail "no zone RAM in $UB_SIM/ram"
 	# shellcheck disable=SC2046
 	/hvv/bin/uvirtio -s $UB_STATE -r /tmp/uvirtio.ready $(ub_mem_args) "$@" \
 		>>$UB_LOG 2>&1 &
