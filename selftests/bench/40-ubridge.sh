@@ -198,7 +198,7 @@ main() {
 	a1=$(ub_stat blk accesses)
 	[ $((a1 - a0)) -ge "$3" ] ||
 		hvv_fail "uvirtio saw $((a1 - a0)) accesses for $3 status reads"
-	echo "register round trip (sysfs status, $1 reads): kernel $2 ns, user $4 ns, ratio user / kernel $(awk -v k="$2" -v u="$4" 'BEGIN { printf "%.2f", k > 0 ? u / k : 0 }')"
+	echo "register round trip (sysfs status, $1 reads): kernel $2 ns, user $4 ns, ratio user / kernel $(awk -v k="$2" -v u="$4" 'BEGIN { printf "%.2f", (k > 0 ? u / k : 0) }')"
 	echo "=== end"
 	ub_unplug "$UB_ADDR0"
 	ub_stop
