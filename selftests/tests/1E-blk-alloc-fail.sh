@@ -107,6 +107,8 @@ while :; do
 		*) hvv_fail "dev add, allocation $n failing: $out (want ENOMEM)" ;;
 		esac
 		[ "$(ndev)" = 0 ] || hvv_fail "dev add, allocation $n failing: a device was left behind"
+		[ "$(virtio_devs)" = "$bvirt" ] ||
+			hvv_fail "dev add, allocation $n failing: the guest side was left behind"
 		errs=$((errs + 1)) ;;
 	"injected=1 result=ok id="*)
 		works "${out##*id=}" "$bv" "$bvirt"
