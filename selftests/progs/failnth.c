@@ -30,7 +30,7 @@
 
 #define FAIL_NTH "/proc/thread-self/fail-nth"
 
-static int usage(void)
+static int bad_usage(void)
 {
 	fprintf(stderr, "usage: failnth N add IMAGE | failnth N del ID\n");
 	return 2;
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	void *arg;
 
 	if (argc != 4)
-		return usage();
+		return bad_usage();
 	n = strtoul(argv[1], NULL, 0);
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&del, 0, sizeof(del));
@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		cmd = HVISOR_VHOST_DEV_DEL;
 		arg = &del;
 	} else {
-		return usage();
+		return bad_usage();
 	}
 	ctl = open("/dev/" HVISOR_VHOST_DEVICE_NAME, O_RDWR | O_CLOEXEC);
 	nth = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
