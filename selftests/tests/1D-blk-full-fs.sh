@@ -25,6 +25,9 @@ full() {
 	dd if=/dev/zero of=$MNT/filler bs=64k status=none 2>/dev/null &&
 		hvv_fail "$1: filling the file system never ran out of room"
 	sync
+	# and what a 64 KiB write could not take
+	dd if=/dev/zero of=$MNT/filler2 bs=4k status=none 2>/dev/null
+	sync
 	hvv_log "$1: $(df -k $MNT | tail -n 1)"
 	hvv_run_fails dd if=/dev/zero of=$img bs=4k seek=1024 count=1 conv=notrunc status=none
 	before=$(hvv_vd_list)
@@ -50,7 +53,7 @@ full() {
 		"$(dd if=/dev/$vd bs=64k count=16 iflag=direct status=none | sum)" "$(sum </tmp/b)"
 
 	# Room again: the same write succeeds on the same device.
-	hvv_run rm $MNT/filler
+	hvv_run rm $MNT/filler $MNT/filler2
 	sync
 	hvv_run dd if=/tmp/b of=/dev/$vd bs=4k seek=1024 count=1 oflag=direct conv=notrunc status=none
 	hvv_assert_eq "$1: with room the write reached the image" \
