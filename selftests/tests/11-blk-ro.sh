@@ -35,8 +35,10 @@ hvv_run_fails dd if=/dev/zero of=/dev/$vd bs=4k count=1 oflag=direct status=none
 # Past the guest's own check: the device must refuse the write.
 echo "0 16384 linear /dev/$vd 0" | dmsetup create $DM ||
 	hvv_fail "dmsetup create (read-write) over /dev/$vd failed"
-dm=$(basename "$(readlink -f /dev/mapper/$DM)")
-hvv_assert_eq "the map is writable" "$(cat "/sys/block/$dm/ro")" 0
+for d in /sys/block/dm-*; do
+	[ "$(cat "$d/dm/name")" = $DM ] && dm=$d
+done
+hvv_assert_eq "the map is writable" "$(cat "$dm/ro")" 0
 e0=$(hvv_blk_field errors)
 hvv_dmesg_mark
 hvv_run_fails dd if=/dev/zero of=/dev/mapper/$DM bs=4k seek=3 count=1 oflag=direct status=none
