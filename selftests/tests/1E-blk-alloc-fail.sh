@@ -10,7 +10,7 @@
 #   each either fails with ENOMEM and leaves no device behind (neither in
 #   hvisor_vhost nor on the guest's virtio bus), or succeeds (a failure
 #   the code absorbs, such as kvmalloc's fallback) with a device listed
-#   in reset state (no driver yet) that a plain dev del removes; the
+#   as "init" (acknowledged, no driver yet) that a plain dev del removes; the
 #   guest driver binds to the device of the last round (nothing
 #   injected) and reads the image;
 # - dev del: the same for DEV_DEL: a removal that fails leaves a device
@@ -118,8 +118,9 @@ while :; do
 		# Cheap on the slow kernel: listed, and a plain dev del removes
 		# it (the guest driver binds to the last one, which reads).
 		id=${out##*id=}
-		hvisorctl dev list | grep -q "^$id  *blk .* reset " ||
-			hvv_fail "dev add, allocation $n failing (absorbed): device $id not listed in reset state"
+		# register_virtio_device() sets ACKNOWLEDGE: "init", no driver.
+		hvisorctl dev list | grep -q "^$id  *blk .* init " ||
+			hvv_fail "dev add, allocation $n failing (absorbed): device $id not listed as init: $(hvisorctl dev list)"
 		hvisorctl dev del "$id" >/dev/null ||
 			hvv_fail "dev add, allocation $n failing (absorbed): dev del $id failed"
 		[ "$(ndev)" = 0 ] || hvv_fail "dev add, allocation $n failing: device $id left"
