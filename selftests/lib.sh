@@ -67,7 +67,7 @@ hvv_dmesg_expect() {
 }
 # Warnings, BUGs, lockdep, KASAN... since the mark (the host checks the
 # whole log again after the run).
-HVV_BAD_RE='BUG:|WARNING:|Oops|KASAN|circular locking|inconsistent lock state|unreferenced object|blocked for more than|soft lockup|general protection|Call Trace'
+HVV_BAD_RE='BUG:|WARNING:|Oops|KASAN|UBSAN:|circular locking|inconsistent lock state|unreferenced object|blocked for more than|soft lockup|general protection|Call Trace|rcu: INFO:|detected stall|page allocation failure|vmalloc error|SLUB: Unable to allocate|invoked oom-killer|Out of memory'
 hvv_dmesg_clean() {
 	_bad=$(hvv_dmesg_new | grep -E "$HVV_BAD_RE" || true)
 	[ -z "$_bad" ] || { hvv_dmesg_new; hvv_fail "kernel log: $_bad"; }
@@ -204,6 +204,65 @@ hvv_in_netns() {
 	_p=$1
 	shift
 	nsenter -t "$_p" -n "$@"
+}
+
+# ---- Fault injection ----
+# Tests that make allocations fail on purpose (failslab, fail_page_alloc)
+# bracket each injection with hvv_fault_begin and hvv_fault_end: markers
+# in the kernel log. hvv_dmesg_clean_faults then judges the log since the
+# mark like hvv_dmesg_clean, except that inside a window the lines an
+# injected failure prints by design (HVV_FAULT_OK_RE: fault-inject's
+# notice, vmalloc's and SLUB's warn_alloc with its stack dump) are
+# allowed. Everything else (BUG, WARNING, KASAN, lockdep, a leak, a hang)
+# still fails the test, inside a window too. The host's check
+# (selftests/run.sh BAD_RE) catches "page allocation failure", which the
+# page allocator prints for a real failure only: an injected one returns
+# before warn_alloc(); so does every failslab one.
+HVV_FAULT_OK_RE='FAULT_INJECTION|vmalloc error|SLUB: Unable to allocate|Call Trace'
+hvv_fault_begin() { echo "HVV-FAULT-BEGIN $HVV_TEST" >/dev/kmsg; }
+hvv_fault_end() { echo "HVV-FAULT-END $HVV_TEST" >/dev/kmsg; }
+hvv_dmesg_clean_faults() {
+	_bad=$(hvv_dmesg_new | awk -v bad="$HVV_BAD_RE" -v ok="$HVV_FAULT_OK_RE" '
+		/HVV-FAULT-BEGIN/ { w = 1; next }
+		/HVV-FAULT-END/ { w = 0; next }
+		$0 ~ bad && !(w && $0 ~ ok) { print }')
+	[ -z "$_bad" ] || { hvv_dmesg_new; hvv_fail "kernel log: $_bad"; }
+	hvv_log "ok: no warnings in the kernel log (allowed in fault windows: /$HVV_FAULT_OK_RE/)"
+}
+
+# hvv_load_stock NAME: load a stock module the test declared with
+# "# HVV-NEEDS-MODULES: NAME" and its dependencies, when the initramfs
+# has it; on the test kernels (no stock modules) it may be built in, so
+# the caller checks for the feature itself.
+hvv_load_stock() {
+	_l=/hvv/modules.d/$1.list
+	[ -f "$_l" ] || return 0
+	while read -r _ko; do
+		_n=$(basename "$_ko" .ko | tr - _)
+		hvv_loaded "$_n" || insmod "$_ko" || hvv_fail "insmod $_ko failed"
+	done <"$_l"
+}
+
+# hvv_dm_ready TARGET...: device-mapper with these targets (error,
+# linear, flakey...) is usable, dmsetup works without udev (it makes the
+# /dev/mapper nodes itself); skip the test otherwise.
+hvv_dm_ready() {
+	hvv_need dmsetup
+	hvv_load_stock dm-mod
+	for _t in "$@"; do
+		case $_t in error | linear) ;; *) hvv_load_stock "dm-$_t" ;; esac
+	done
+	[ -c /dev/mapper/control ] || hvv_skip "no device-mapper in this kernel"
+	export DM_DISABLE_UDEV=1
+	_have=$(dmsetup targets) || hvv_fail "dmsetup targets failed"
+	for _t in "$@"; do
+		echo "$_have" | grep -q "^$_t " || hvv_skip "no dm target $_t"
+	done
+}
+
+# hvv_blk_field KEY: the first "KEY": number of "hvisorctl dev list --json".
+hvv_blk_field() {
+	hvisorctl dev list --json | sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" | head -n 1
 }
 
 # ---- Userspace devices: the reference backend selftests/progs/uvirtio

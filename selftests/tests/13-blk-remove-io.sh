@@ -1,38 +1,83 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Removal during I/O: readers and writers hammer the disk while it is
-# removed (gracefully, then with --force on a second disk, which fails the
-# requests in flight and returns at once). Every request completes or
-# fails, nothing hangs, nothing leaks (kmemleak on the debug kernel), and
-# the kernel log stays clean.
+# Removal during I/O: two workers write and read back their own region
+# of the disk while it is removed (gracefully, then with --force on a
+# second disk, which fails the requests in flight and returns at once).
+# Before the removal starts every write and read succeeds and reads back
+# what was written (each worker must have done some); once it started,
+# requests may fail, and a read that succeeds still returns the data.
+# Every request completes or fails, nothing hangs, nothing leaks
+# (kmemleak on the debug kernel), and the kernel log stays clean.
 # HVV-TIMEOUT: 300
 . /hvv/lib.sh
+
+REMOVING=/tmp/removing
+sum() { sha256sum | cut -d' ' -f1; }
+
+# io DEV BLOCK: write and read back 256 KiB at BLOCK (64 KiB units) until
+# the device goes away; one line per round: ok, err (a request failed) or
+# bad (a read that succeeded returned other data), each tagged "before"
+# or "after" by whether the removal had started when the round ended
+# (the marker is made before dev del runs, so a failure it causes is
+# always "after").
+io() {
+	_f=/tmp/pat.$2
+	while [ -b "$1" ]; do
+		dd if=/dev/urandom of=$_f bs=64k count=4 status=none
+		if ! dd if=$_f of="$1" bs=64k seek="$2" count=4 oflag=direct conv=notrunc status=none 2>/dev/null; then
+			echo "err $(when) write"
+			break
+		fi
+		if ! dd if="$1" of=$_f.r bs=64k skip="$2" count=4 iflag=direct status=none 2>/dev/null; then
+			echo "err $(when) read"
+			break
+		fi
+		if [ "$(sum <$_f.r)" = "$(sum <$_f)" ]; then
+			echo "ok $(when)"
+		else
+			echo "bad $(when)"
+		fi
+	done
+}
+when() { if [ -e $REMOVING ]; then echo after; else echo before; fi; }
+# check LOG MODE: what a worker saw
+check() {
+	_ok=$(grep -c '^ok before' "$1")
+	hvv_log "$2: $(basename "$1"): $_ok good round(s) before the removal, then: $(grep -v '^ok before' "$1" | sort | uniq -c | tr -s ' \n' ' ')"
+	[ "$_ok" -gt 0 ] || hvv_fail "$2: $(basename "$1") had no good round before the removal"
+	! grep -E '^(err|bad) before' "$1" ||
+		hvv_fail "$2: I/O failed before the removal started"
+	! grep '^bad' "$1" || hvv_fail "$2: a read returned other data than was written"
+}
 
 hvv_dmesg_mark
 hvv_load_sim
 
-io() { # io DEV: loop reads and writes until the device goes away
-	while [ -b "$1" ]; do
-		dd if=/dev/urandom of="$1" bs=64k count=64 oflag=direct status=none 2>/dev/null || break
-		dd if="$1" of=/dev/null bs=64k count=64 iflag=direct status=none 2>/dev/null || break
-	done
-}
-
 for mode in graceful force; do
+	rm -f $REMOVING
 	hvv_run dd if=/dev/zero of=/tmp/rm.img bs=1M count=32 status=none
 	before=$(hvv_vd_list)
 	id=$(hvv_dev_add blk /tmp/rm.img --queues 2)
 	vd=$(hvv_wait_new_vd "$before" $((10 * HVV_SLOW)))
-	io /dev/$vd & a=$!
-	io /dev/$vd & b=$!
-	sleep 2
+	io /dev/$vd 0 >/tmp/io.a & a=$!
+	io /dev/$vd 64 >/tmp/io.b & b=$!
+	# Both workers through a good round before the removal.
+	n=0
+	while ! { grep -q '^ok' /tmp/io.a && grep -q '^ok' /tmp/io.b; } &&
+		[ $n -lt $((300 * HVV_SLOW)) ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	touch $REMOVING
 	if [ $mode = force ]; then
 		hvv_run hvisorctl dev del "$id" --force
 	else
 		hvv_run hvisorctl dev del "$id"
 	fi
 	wait $a; wait $b
+	check /tmp/io.a $mode
+	check /tmp/io.b $mode
 	n=0
 	while [ -b /dev/$vd ] && [ $n -lt $((100 * HVV_SLOW)) ]; do
 		sleep 0.1

@@ -14,7 +14,7 @@ BASE_PKGS="make gcc bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 python3 sparse rsync linux-source-6.1 linux-headers-amd64 linux-image-amd64
 clang-19 lld-19 llvm-19 linux-source-6.12
 qemu-system-x86 busybox-static gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
-e2fsprogs fio iperf3 iproute2 ethtool
+e2fsprogs fio iperf3 iproute2 ethtool dmsetup
 python3-docutils dkms systemd udev man-db groff-base bsdextrautils"
 
 # shellcheck source=tools/testing/lib.sh

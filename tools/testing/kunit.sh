@@ -7,14 +7,17 @@
 #
 #   kunit.sh [x86_64|arm64]...     (default: both)
 #
-#   x86_64  the x86_64 test kernel (KASAN, lockdep); results "kunit ..."
+#   x86_64  the x86_64 test kernel (KASAN, lockdep, kmemleak); results
+#           "kunit ...". After the suites (and the module's unload) a
+#           kmemleak scan runs: an object the suites allocated and never
+#           freed fails the run ("kunit[debug] kmemleak")
 #   arm64   the arm64 test kernel (lockdep) under qemu-system-aarch64;
 #           results "kunit-arm64 ..."
 #
 # Prints one line per suite, then
 #   PASS|FAIL kunit (N tests: N passed, N failed, N skipped)
 # and the guest's kernel-log verdict, for each. Exit status 1 on any
-# failure, a crash or a missing KTAP summary. Logs:
+# failure, a leak, a crash or a missing KTAP summary. Logs:
 # $HVV_BUILD/logs/kunit-debug/ and $HVV_BUILD/logs/kunit-arm64/.
 set -eu
 # shellcheck source=tools/testing/lib.sh
@@ -60,9 +63,10 @@ count_cases() {
 
 # run_kunit KERNEL NAME TAG: one boot of run.sh --kernel KERNEL.
 run_kunit() {
-	local kernel=$1 name=$2 guest_rc=0 parse_rc=0 pass fail skip kunitpy
+	local kernel=$1 name=$2 guest_rc=0 parse_rc=0 pass fail skip kunitpy leaks
 	TAG=$3 LOGS=$HVV_BUILD/logs/$name
-	"$HVV_ROOT/selftests/run.sh" --kernel "$kernel" --name "$name" --no-kmemleak \
+	# run.sh's kmemleak scan (debug kernel) judges the suites' leaks.
+	"$HVV_ROOT/selftests/run.sh" --kernel "$kernel" --name "$name" \
 		"$HVV_ROOT/selftests/kunit/load-kunit.sh" || guest_rc=1
 	[ -f "$LOGS/dmesg.log" ] || { result FAIL "$TAG" "the guest did not run"; return 1; }
 	extract_ktap
@@ -74,10 +78,11 @@ run_kunit() {
 	python3 "$kunitpy" parse "$LOGS/ktap.txt" >"$LOGS/kunit-parse.log" 2>&1 || parse_rc=$?
 	suite_lines
 	read -r pass fail skip < <(count_cases)
+	leaks=$(grep -c '^unreferenced object' "$LOGS/kmemleak.log" 2>/dev/null || true)
 	if [ "$parse_rc" != 0 ] || [ "$fail" != 0 ] || [ "$guest_rc" != 0 ] ||
 		! grep -q 'Testing complete' "$LOGS/kunit-parse.log" ||
 		grep -qE 'CRASHED|errors: [1-9]|failed: [1-9]' "$LOGS/kunit-parse.log"; then
-		result FAIL "$TAG" "$((pass + fail + skip)) tests: $pass passed, $fail failed, $skip skipped; kunit.py exit $parse_rc; log $LOGS/kunit-parse.log"
+		result FAIL "$TAG" "$((pass + fail + skip)) tests: $pass passed, $fail failed, $skip skipped; ${leaks:-0} leak(s); kunit.py exit $parse_rc; log $LOGS/kunit-parse.log"
 		grep -E 'not ok|FAILED|ERROR|CRASHED' "$LOGS/kunit-parse.log" | head -n 20 | sed 's/^/    /' >&2 || true
 		return 1
 	fi
