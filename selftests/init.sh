@@ -77,8 +77,27 @@ cleanup_after() {
 	for m in hvisor_vhost_kunit hvisor_vhost_sim hvisor_vhost; do
 		grep -q "^$m " /proc/modules || continue
 		echo "init: $t left $m loaded: unloading"
-		rmmod "$m" || echo "init: rmmod $m failed"
+		unload_bounded "$m" || return 1
 	done
+}
+
+# unload_bounded MODULE: rmmod, but give up after 60 s. A task a test
+# left stuck in the kernel (seen: an ioctl waiting forever for a guest
+# driver's probe) can make rmmod wait forever too; then the boot must
+# end instead of waiting for the host's limit of the whole run.
+unload_bounded() {
+	local pid n=0
+	rmmod "$1" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$n" -ge 60 ]; then
+			echo "init: rmmod $1 still waits after 60 s: the rest of this boot's tests are skipped"
+			return 1
+		fi
+		sleep 1
+		n=$((n + 1))
+	done
+	wait "$pid" || echo "init: rmmod $1 failed"
 }
 
 # run_test NAME: run /hvv/tests/NAME.sh in its own shell and directory.
@@ -95,7 +114,7 @@ run_test() {
 	137) report "HVV-RESULT $t FAIL timeout ${limit}s" ;;
 	*) report "HVV-RESULT $t FAIL exit $rc" ;;
 	esac
-	cleanup_after "$t"
+	cleanup_after "$t" || STUCK=1
 	rm -rf "/tmp/$t"
 }
 
@@ -126,8 +145,14 @@ main() {
 	echo "HVV-BOOTED $(uname -r)" >"$RES"
 	load_stock_modules
 	[ "$HVV_KMEMLEAK" = 1 ] && kmemleak_mark
+	STUCK=0
 	while read -r t; do
-		[ -n "$t" ] && run_test "$t"
+		[ -n "$t" ] || continue
+		if [ "$STUCK" = 1 ]; then
+			report "HVV-RESULT $t FAIL not run: an earlier test left the kernel stuck"
+			continue
+		fi
+		run_test "$t"
 	done </hvv/tests.list
 	[ "$HVV_KMEMLEAK" = 1 ] && kmemleak_report
 	# Through /dev/kmsg the log is on the console already (loglevel=8).
