@@ -320,8 +320,8 @@ ub_plug() { hvv_run sh -c "echo add $1 $2 $UB_ZONE >$UB_SIM/user_dev"; }
 ub_unplug() { hvv_run sh -c "echo del $1 $UB_ZONE >$UB_SIM/user_dev"; }
 # ub_serial ADDR: the serial uvirtio's blk device at ADDR reports.
 ub_serial() { printf 'uvirtio-%x' "$1"; }
-# ub_vd_by_serial SERIAL: the guest disk with that serial, once there.
-ub_vd_by_serial() {
+# hvv_vd_by_serial SERIAL: the guest disk with that serial, once there.
+hvv_vd_by_serial() {
 	_n=$((100 * HVV_SLOW))
 	while [ $_n -gt 0 ]; do
 		for _d in $(hvv_vd_list); do

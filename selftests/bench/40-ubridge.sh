@@ -66,10 +66,10 @@ main() {
 	ub_load_sim
 	back=$(backing)
 	kid=$(hvv_dev_add blk "$back" --serial kblk-bench)
-	kvd=$(ub_vd_by_serial kblk-bench)
+	kvd=$(hvv_vd_by_serial kblk-bench)
 	ub_start "blk:$UB_ZONE:$UB_ADDR0:$UB_IRQ0:$back"
 	ub_plug "$UB_ADDR0" "$UB_IRQ0"
-	uvd=$(ub_vd_by_serial "$(ub_serial "$UB_ADDR0")")
+	uvd=$(hvv_vd_by_serial "$(ub_serial "$UB_ADDR0")")
 	echo "# backing $back: in-kernel /dev/$kvd (hvisorctl, cache none), userspace /dev/$uvd (uvirtio)"
 	echo "=== summary: ubridge: fio 4k on the in-kernel and the userspace (uvirtio) disk, same backing $back, ${RUNTIME}s per job (IOPS ratio = kernel / user, latency ratio = user / kernel: above 1 the kernel is faster)"
 	printf '%-18s %12s %12s %7s %14s %14s %7s\n' job "kernel IOPS" \

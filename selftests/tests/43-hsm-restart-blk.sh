@@ -18,20 +18,6 @@ hvv_load_sim
 zones=/sys/kernel/debug/hvisor_vhost_sim/zones
 base=$(sed -n 's/^mem_base *//p' $zones)
 
-# vd_by_serial SERIAL: the guest disk with that serial, once it is there.
-vd_by_serial() {
-	_n=$((100 * HVV_SLOW))
-	while [ $_n -gt 0 ]; do
-		for _d in $(hvv_vd_list); do
-			[ "$(cat /sys/block/$_d/serial 2>/dev/null)" = "$1" ] &&
-				[ -b /dev/$_d ] && { echo $_d; return 0; }
-		done
-		_n=$((_n - 1))
-		sleep 0.1
-	done
-	hvv_fail "no guest disk with serial $1"
-}
-
 io() { # io DEV: reads and writes until the device goes away
 	while [ -b "$1" ]; do
 		dd if=/dev/urandom of="$1" bs=64k count=32 oflag=direct status=none 2>/dev/null || break
@@ -44,8 +30,8 @@ hvv_run dd if=/dev/zero of=/tmp/fs.img bs=1M count=32 status=none
 hvv_run dd if=/dev/zero of=/tmp/io.img bs=1M count=16 status=none
 fs=$(hvv_dev_add blk /tmp/fs.img --zone 2 --serial z2-fs)
 io_id=$(hvv_dev_add blk /tmp/io.img --zone 2 --serial z2-io --queues 2)
-vd=$(vd_by_serial z2-fs)
-vio=$(vd_by_serial z2-io)
+vd=$(hvv_vd_by_serial z2-fs)
+vio=$(hvv_vd_by_serial z2-io)
 list=$(hvisorctl dev list)
 echo "$list"
 hvv_assert_match "dev list names the zone" "$list" "^$fs +blk +2:linux2 "
@@ -83,9 +69,9 @@ late=$(hvv_dev_add blk /tmp/late.img --zone 2 --serial z2-late)
 hvv_assert "no guest disk while the zone is down" sh -c "! grep -qs z2-late /sys/block/vd*/serial"
 
 hvv_run hsm_tool start 2 linux2 "$base" 0x400000
-vd=$(vd_by_serial z2-fs)
-vio=$(vd_by_serial z2-io)
-vd_by_serial z2-late >/dev/null
+vd=$(hvv_vd_by_serial z2-fs)
+vio=$(hvv_vd_by_serial z2-io)
+hvv_vd_by_serial z2-late >/dev/null
 hvv_log "the guest probed its disks again: $vd, $vio"
 hvv_run mount -t ext4 /dev/$vd /mnt/z
 hvv_assert_eq "data written before the shutdown" "$(sha256sum /mnt/z/data | cut -d' ' -f1)" "$sum"

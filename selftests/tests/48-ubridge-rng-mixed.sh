@@ -29,7 +29,7 @@ ub_rng_driver
 # In-kernel blk with ext4, in-kernel net in a namespace.
 hvv_run dd if=/dev/zero of=/tmp/k.img bs=1M count=48 status=none
 kid=$(hvv_dev_add blk /tmp/k.img --serial kblk-48)
-kvd=$(ub_vd_by_serial kblk-48)
+kvd=$(hvv_vd_by_serial kblk-48)
 hvv_run mkfs.ext4 -q /dev/$kvd
 mkdir -p /mnt/k
 hvv_run mount -t ext4 /dev/$kvd /mnt/k
@@ -52,7 +52,7 @@ rng=$(ub_rng_wait)
 hvv_run sh -c "echo $rng >/sys/class/misc/hw_random/rng_current"
 hvv_assert_eq "the guest reads from the userspace rng" \
 	"$(cat /sys/class/misc/hw_random/rng_current)" "$rng"
-uvd=$(ub_vd_by_serial "$(ub_serial "$UB_ADDR1")")
+uvd=$(hvv_vd_by_serial "$(ub_serial "$UB_ADDR1")")
 hvv_assert_eq "userspace disk size" "$(cat /sys/block/$uvd/size)" $((16 * 2048))
 before=$(ub_stat rng bytes)
 

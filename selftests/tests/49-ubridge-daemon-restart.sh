@@ -22,10 +22,10 @@ hvv_run dd if=/dev/zero of=/tmp/k.img bs=1M count=16 status=none
 hvv_run dd if=/dev/zero of=/tmp/u.img bs=1M count=16 status=none
 hvv_run dd if=/dev/urandom of=/tmp/pat bs=64k count=16 status=none
 kid=$(hvv_dev_add blk /tmp/k.img --serial kblk-49)
-kvd=$(ub_vd_by_serial kblk-49)
+kvd=$(hvv_vd_by_serial kblk-49)
 ub_start "blk:$UB_ZONE:$UB_ADDR0:$UB_IRQ0:/tmp/u.img"
 ub_plug "$UB_ADDR0" "$UB_IRQ0"
-uvd=$(ub_vd_by_serial "$(ub_serial "$UB_ADDR0")")
+uvd=$(hvv_vd_by_serial "$(ub_serial "$UB_ADDR0")")
 
 # io_loop DEV NAME: 1 MiB direct write and read rounds until /tmp/stop;
 # /tmp/NAME.rounds counts the rounds done, /tmp/NAME.err the failures.
