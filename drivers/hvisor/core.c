@@ -730,18 +730,14 @@ EXPORT_SYMBOL_NS_GPL(hvisor_vhost_detach, HVISOR_VHOST_SIM_NS);
  * @size: bytes
  *
  * For the simulator, whose guest RAM is root's own. Real zones use the
- * HVISOR_VHOST_ZONE_ADD_MEM ioctl.
+ * HVISOR_VHOST_ZONE_ADD_MEM ioctl. The zone stays until the hypervisor
+ * detaches: HVISOR_VHOST_ZONE_DEL refuses it (EBUSY).
  *
  * Return: 0 or a negative errno.
  */
 int hvisor_vhost_zone_add_ram(u32 zone_id, u64 gpa, void *kva, u64 size)
 {
-	int ret;
-
-	mutex_lock(&hvisor_ctl_mutex);
-	ret = hvisor_registry_add_ram(zone_id, gpa, kva, 0, size, false);
-	mutex_unlock(&hvisor_ctl_mutex);
-	return ret;
+	return hvisor_vhost_zone_add_ram_pa(zone_id, gpa, kva, 0, size);
 }
 EXPORT_SYMBOL_NS_GPL(hvisor_vhost_zone_add_ram, HVISOR_VHOST_SIM_NS);
 
@@ -766,7 +762,7 @@ int hvisor_vhost_zone_add_ram_pa(u32 zone_id, u64 gpa, void *kva,
 	int ret;
 
 	mutex_lock(&hvisor_ctl_mutex);
-	ret = hvisor_registry_add_ram(zone_id, gpa, kva, pa, size, false);
+	ret = hvisor_registry_add_hv_ram(zone_id, gpa, kva, pa, size);
 	mutex_unlock(&hvisor_ctl_mutex);
 	return ret;
 }

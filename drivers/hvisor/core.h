@@ -100,6 +100,8 @@ int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
 			    u64 size, bool mapped);
 int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem);
 int hvisor_registry_zone_reset(u32 zone_id);
+int hvisor_registry_add_hv_ram(u32 zone_id, u64 gpa, void *kva,
+			       phys_addr_t pa, u64 size);
 int hvisor_registry_zone_del(u32 zone_id);
 bool hvisor_registry_type_capable(u32 type);
 int hvisor_registry_dev_add(struct hvisor_vhost_dev_config *cfg);

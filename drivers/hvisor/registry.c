@@ -229,6 +229,35 @@ int hvisor_registry_add_ram(u32 zone_id, u64 gpa, void *kva, phys_addr_t pa,
 	return hvisor_zone_add_region(zone, gpa, size, kva, pa, mapped);
 }
 
+/**
+ * hvisor_registry_add_hv_ram() - guest RAM the hypervisor driver declares
+ * @zone_id: zone, >= 1
+ * @gpa: guest-physical start
+ * @kva: root kernel address of @gpa
+ * @pa: root physical address (0 if not known)
+ * @size: bytes
+ *
+ * As hvisor_registry_add_ram(); the zone then stays until the driver
+ * detaches: userspace cannot delete it (and re-create it without this
+ * RAM) under the feet of the guest that runs in it.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hvisor_registry_add_hv_ram(u32 zone_id, u64 gpa, void *kva,
+			       phys_addr_t pa, u64 size)
+{
+	struct hvisor_zone *zone;
+	int ret;
+
+	lockdep_assert_held(&hvisor_ctl_mutex);
+	ret = hvisor_registry_add_ram(zone_id, gpa, kva, pa, size, false);
+	if (ret)
+		return ret;
+	zone = xa_load(&hvisor_zones, zone_id);
+	zone->hv_ram = true;
+	return 0;
+}
+
 /* Does another zone's reserved memory overlap [pa, pa + size)? */
 static bool hvisor_registry_pa_used(u32 zone_id, phys_addr_t pa, u64 size)
 {
@@ -766,7 +795,8 @@ static void hvisor_registry_zone_drop(struct hvisor_zone *zone)
  * @zone_id: zone to forget, with its memory
  *
  * Return: 0, -ENOENT for an unknown zone, -EBUSY while it has devices
- * or runs (started through /dev/hvisor and not shut down).
+ * or runs (started through /dev/hvisor and not shut down, or the
+ * hypervisor driver's own, see hvisor_registry_add_hv_ram()).
  */
 int hvisor_registry_zone_del(u32 zone_id)
 {
@@ -776,7 +806,8 @@ int hvisor_registry_zone_del(u32 zone_id)
 	zone = xa_load(&hvisor_zones, zone_id);
 	if (!zone)
 		return -ENOENT;
-	if (zone->nr_devices || hvisor_hsm_zone_running(zone_id))
+	if (zone->nr_devices || zone->hv_ram ||
+	    hvisor_hsm_zone_running(zone_id))
 		return -EBUSY;
 	hvisor_registry_zone_drop(zone);
 	return 0;

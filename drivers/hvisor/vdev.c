@@ -39,6 +39,7 @@
 
 #include "core.h"
 #include "vdev.h"
+#include "zone.h"
 #include "vq.h"
 
 #define hvisor_vdev_warn(vdev, fmt, ...) \
@@ -403,8 +404,13 @@ static const char *hvisor_vdev_queue_ready(struct hvisor_vdev *vdev,
 		return "queue enabled before FEATURES_OK";
 	if (hvisor_vq_enable(vq, vdev->zone,
 			     drv & BIT_ULL(VIRTIO_RING_F_EVENT_IDX),
-			     drv & BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC)))
+			     drv & BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC))) {
+		hvisor_vdev_warn(vdev, "queue %u: %u entries (at most %u), rings at 0x%llx 0x%llx 0x%llx: not a valid ring in zone %u's RAM\n",
+				 vdev->queue_sel, vq->num, vq->num_max,
+				 vq->desc_gpa, vq->avail_gpa, vq->used_gpa,
+				 vdev->zone->id);
 		return "invalid queue setup";
+	}
 	return NULL;
 }
 

@@ -46,6 +46,9 @@ struct hvisor_zone_region {
  *	RCU from any context
  * @nr_devices: devices of the zone still listed, those being removed
  *	included (under hvisor_ctl_mutex)
+ * @hv_ram: the hypervisor driver declared RAM of the zone (the
+ *	simulator's own zone): its guest runs for as long as that driver is
+ *	attached, so HVISOR_VHOST_ZONE_DEL refuses it (under hvisor_ctl_mutex)
  */
 struct hvisor_zone {
 	u32 id;
@@ -55,6 +58,7 @@ struct hvisor_zone {
 	unsigned int nr_regions;
 	struct xarray devices;
 	unsigned int nr_devices;
+	bool hv_ram;
 };
 
 struct hvisor_zone *hvisor_zone_create(u32 id);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# hvisorctl zone mem add refuses memory another region already uses: the
+# hvisorctl zone del refuses the simulator's own zone. hvisorctl zone mem
+# add refuses memory another region already uses: the
 # same root memory for two zones, or twice for one zone at two guest
 # addresses, and overlapping guest addresses within a zone. A refused add
 # leaves no empty zone behind. The memory is a free piece of the guest's
@@ -34,6 +35,11 @@ half=$(printf '0x%x' $((base + 0x100000)))
 next=$(printf '0x%x' $((base + 0x200000)))
 hvv_log "free physical range at $base"
 hvv_assert_eq "the simulator's zone" "$(zones)" 1
+# Its RAM is the simulator's: deleting it (then re-creating zone 1 with
+# other memory) would leave its running guest's rings outside the zone.
+out=$(hvisorctl zone del 1 2>&1) && hvv_fail "the simulator's zone 1 was deleted"
+hvv_assert_match "zone 1 refused as busy" "$out" 'has devices or runs'
+hvv_assert_eq "the simulator's zone stays" "$(zones)" 1
 
 hvv_run hvisorctl zone mem add 5 "$base" 0x10000000 2M
 hvv_assert_eq "zone 5 exists" "$(zones)" 2

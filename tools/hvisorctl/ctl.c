@@ -211,9 +211,9 @@ static const char *ctl_strerror_zone(enum ctl_op op, int err)
 	case ENXIO:
 		return "unknown zone";
 	case EBUSY:
-		return op == CTL_ZONE_DEL ?
-		       "the zone still has devices (remove them first: hvisorctl dev del)" :
-		       "the zone is busy";
+		if (op != CTL_ZONE_DEL)
+			return "the zone is busy";
+		return "the zone has devices or runs (hvisorctl dev del; shut it down)";
 	case EEXIST:
 		return "the region overlaps one already registered";
 	case EINVAL:

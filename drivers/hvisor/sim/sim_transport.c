@@ -495,6 +495,17 @@ static struct virtqueue *sim_setup_vq(struct sim_dev *sd, unsigned int index,
 	sim_queue_addr(sd, VIRTIO_MMIO_QUEUE_USED_LOW,
 		       virtqueue_get_used_addr(vq));
 	sim_writel(sd, VIRTIO_MMIO_QUEUE_READY, 1);
+	/*
+	 * A device that refuses the rings (not in its zone's RAM, say) keeps
+	 * the queue off and needs a reset. virtio_mmio does not read back;
+	 * here the guest is root itself, and a driver that went on would
+	 * wait for the queue forever (virtio_net's control queue spins).
+	 */
+	if (!sim_readl(sd, VIRTIO_MMIO_QUEUE_READY)) {
+		dev_err(&sd->vdev.dev, "device refused virtqueue %u\n", index);
+		vring_del_virtqueue(vq);
+		return ERR_PTR(-EIO);
+	}
 	return vq;
 }
 

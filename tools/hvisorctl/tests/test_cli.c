@@ -632,7 +632,7 @@ static void test_fake_del_zone(void)
 	r = run("zone", "del", "1", NULL);
 	CHECK_U64(r->status, 1);
 	CHECK_HAS(r->err,
-		  "hvisorctl: zone del 1: the zone still has devices (remove them first: hvisorctl dev del)\n");
+		  "hvisorctl: zone del 1: the zone has devices or runs (hvisorctl dev del; shut it down)\n");
 	r = run("zone", "reset", "1", NULL);
 	CHECK_U64(r->status, 0);
 	CHECK_STR(r->out, "zone 1 reset\n");
