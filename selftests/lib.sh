@@ -56,9 +56,22 @@ hvv_assert_match() {
 	hvv_log "ok: $1 matches /$3/"
 }
 
-# Kernel log since the last hvv_dmesg_mark.
-hvv_dmesg_mark() { HVV_DMESG_LINES=$(dmesg | wc -l); }
-hvv_dmesg_new() { dmesg | tail -n +$((${HVV_DMESG_LINES:-0} + 1)); }
+# Kernel log since the last hvv_dmesg_mark: the mark is a line of its own
+# in the log (not a line count, which a full log buffer stops moving). A
+# mark that scrolled out of the buffer yields the whole buffer (stricter
+# for hvv_dmesg_clean; hvv_dmesg_expect may then see an older line). The
+# kernel runs with printk.devkmsg=on, so no mark is rate-limited away.
+hvv_dmesg_mark() {
+	HVV_DMESG_SEQ=$((${HVV_DMESG_SEQ:-0} + 1))
+	HVV_DMESG_MARK="hvv-mark $$.$HVV_DMESG_SEQ $(cut -d' ' -f1 /proc/uptime)"
+	echo "$HVV_DMESG_MARK" >/dev/kmsg
+}
+hvv_dmesg_new() {
+	dmesg | awk -v mark="${HVV_DMESG_MARK:-}" '
+		{ line[NR] = $0 }
+		mark != "" && index($0, mark) { from = NR + 1 }
+		END { for (i = from ? from : 1; i <= NR; i++) print line[i] }'
+}
 # hvv_dmesg_expect ERE: the kernel printed it since the mark.
 hvv_dmesg_expect() {
 	hvv_dmesg_new | grep -Eq -- "$1" ||

@@ -363,7 +363,7 @@ qemu_x86_64() {
 	exec qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
 		-nodefaults -no-user-config -display none -monitor none -no-reboot \
 		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
-		-append "console=ttyS0 no5lvl watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=60 panic=-1 oops=panic loglevel=7 mitigations=off rdinit=/init" \
+		-append "console=ttyS0 no5lvl watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=60 panic=-1 oops=panic loglevel=7 printk.devkmsg=on mitigations=off rdinit=/init" \
 		-serial "file:$LOGS/console.log" -serial "file:$LOGS/results.log" \
 		-serial "file:$LOGS/dmesg.log"
 }

@@ -19,7 +19,7 @@ sum() { sha256sum | cut -d' ' -f1; }
 
 hvv_dm_ready linear
 hvv_dmesg_mark
-mark=$HVV_DMESG_LINES
+mark=$HVV_DMESG_MARK
 hvv_load_sim
 
 img=/tmp/ro.img
@@ -54,5 +54,5 @@ hvv_assert_match "dev list marks it read-only" "$list" '\(ro\)'
 hvv_run hvisorctl dev del "$id"
 
 hvv_unload_all
-HVV_DMESG_LINES=$mark
+HVV_DMESG_MARK=$mark
 hvv_dmesg_clean

@@ -29,7 +29,7 @@ sum() { sha256sum | cut -d' ' -f1; }
 
 hvv_dm_ready error linear
 hvv_dmesg_mark
-mark=$HVV_DMESG_LINES
+mark=$HVV_DMESG_MARK
 hvv_load_sim
 hvv_run dd if=/dev/urandom of=$IMG bs=1M count=16 status=none
 hvv_run dd if=/dev/urandom of=/tmp/new bs=4k count=1 status=none
@@ -79,5 +79,5 @@ hvv_assert "the guest disk is gone" test ! -e /dev/$vd
 hvv_run dmsetup remove $DM
 hvv_run losetup -d "$loop"
 hvv_unload_all
-HVV_DMESG_LINES=$mark
+HVV_DMESG_MARK=$mark
 hvv_dmesg_clean

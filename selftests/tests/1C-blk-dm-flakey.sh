@@ -32,7 +32,7 @@ table() {
 
 hvv_dm_ready linear flakey
 hvv_dmesg_mark
-mark=$HVV_DMESG_LINES
+mark=$HVV_DMESG_MARK
 hvv_load_sim
 hvv_run dd if=/dev/urandom of=$IMG bs=1M count=8 status=none
 hvv_run dd if=/dev/urandom of=/tmp/a bs=4k count=1 status=none
@@ -75,5 +75,5 @@ hvv_assert "the guest disk is gone" test ! -e /dev/$vd
 hvv_run dmsetup remove $DM
 hvv_run losetup -d "$loop"
 hvv_unload_all
-HVV_DMESG_LINES=$mark
+HVV_DMESG_MARK=$mark
 hvv_dmesg_clean

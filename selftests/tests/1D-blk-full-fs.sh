@@ -66,7 +66,7 @@ full() {
 }
 
 hvv_dmesg_mark
-mark=$HVV_DMESG_LINES
+mark=$HVV_DMESG_MARK
 hvv_load_sim
 hvv_run dd if=/dev/urandom of=/tmp/a bs=64k count=16 status=none
 hvv_run dd if=/dev/urandom of=/tmp/b bs=64k count=16 status=none
@@ -86,5 +86,5 @@ hvv_run umount $MNT
 hvv_run losetup -d "$loop"
 
 hvv_unload_all
-HVV_DMESG_LINES=$mark
+HVV_DMESG_MARK=$mark
 hvv_dmesg_clean
