@@ -219,6 +219,41 @@ hvv_in_netns() {
 	nsenter -t "$_p" -n "$@"
 }
 
+# hvv_net_flood IF NS GUEST_IP ROOT_IP PORT: TCP both ways (net_xfer on
+# PORT and PORT + 1) and a ping flood between root's interface IF and the
+# guest's in namespace NS; sets HVV_FLOOD_PIDS. Returns once 1 MiB more
+# went each way through IF than before (more than pings and handshakes),
+# so that what follows happens under traffic. hvv_net_flood_stop ends it.
+hvv_net_flood() {
+	_st=/sys/class/net/$1/statistics
+	_rx=$(cat "$_st/rx_bytes")
+	_tx=$(cat "$_st/tx_bytes")
+	hvv_in_netns "$2" /hvv/bin/net_xfer recv "$5" >/dev/null 2>&1 &
+	HVV_FLOOD_PIDS="$!"
+	/hvv/bin/net_xfer recv $(($5 + 1)) >/dev/null 2>&1 &
+	HVV_FLOOD_PIDS="$HVV_FLOOD_PIDS $!"
+	/hvv/bin/net_xfer send "$3" "$5" $((1 << 30)) >/dev/null 2>&1 &
+	HVV_FLOOD_PIDS="$HVV_FLOOD_PIDS $!"
+	hvv_in_netns "$2" /hvv/bin/net_xfer send "$4" $(($5 + 1)) $((1 << 30)) \
+		>/dev/null 2>&1 &
+	HVV_FLOOD_PIDS="$HVV_FLOOD_PIDS $!"
+	ping -f -c 100000 "$3" >/dev/null 2>&1 &
+	HVV_FLOOD_PIDS="$HVV_FLOOD_PIDS $!"
+	_n=$((300 * HVV_SLOW))
+	until [ $(($(cat "$_st/rx_bytes") - _rx)) -ge 1048576 ] &&
+	      [ $(($(cat "$_st/tx_bytes") - _tx)) -ge 1048576 ]; do
+		[ "$_n" -gt 0 ] || hvv_fail "no traffic: rx $(($(cat "$_st/rx_bytes") - _rx)) tx $(($(cat "$_st/tx_bytes") - _tx)) bytes"
+		_n=$((_n - 1))
+		sleep 0.1
+	done
+	hvv_log "ok: traffic flows both ways"
+}
+hvv_net_flood_stop() {
+	# shellcheck disable=SC2086 # a list of pids
+	kill $HVV_FLOOD_PIDS 2>/dev/null
+	for _p in $HVV_FLOOD_PIDS; do wait "$_p" 2>/dev/null; done
+}
+
 # ---- Fault injection ----
 # Tests that make allocations fail on purpose (failslab, fail_page_alloc)
 # bracket each injection with hvv_fault_begin and hvv_fault_end: markers

@@ -65,7 +65,7 @@ summary() {
 # times slower than the stock one, so it gets the tests that walk the
 # error, removal, reset and unload paths of every device type, where a
 # leak or a use-after-free would hide; the stock kernels run everything.
-DEBUG_TESTS="01 10 13 14 15 1B 1C 1D 20 22 30 32 47 48"
+DEBUG_TESTS="01 10 13 14 15 1B 1C 1D 20 22 26 30 32 47 48"
 # On arm64 (qemu-system-aarch64, TCG: GICv3, the arm64 memory model and
 # barriers) the same paths, and the SCMI ioctls (46: the guest has a
 # device tree); all tests pass there too (selftests/run.sh
