@@ -33,9 +33,10 @@
 #include <unistd.h>
 
 #define LW_MAGIC	0x6a736677736872ULL
-#define LW_FLUSH	(1ULL << 0)
-#define LW_DISCARD	(1ULL << 2)
-#define LW_MARK		(1ULL << 3)
+/* Entry flags (LOG_*_FLAG of the kernel). */
+#define LW_FLUSH	0x1ULL
+#define LW_DISCARD	0x4ULL
+#define LW_MARK		0x8ULL
 #define LW_MAX_MARK	256
 
 struct lw_super {
@@ -182,8 +183,9 @@ static int check(const char *name, uint64_t off, const unsigned char *want,
 	for (b = 0; b < len && img[b] == want[b]; b++)
 		;
 	if (b == len) {
-		printf("lw_check: the %llu bytes at %llu are on the disk at the flush (entry %lld of %llu)\n",
-		       (unsigned long long)len, (unsigned long long)off, flush,
+		printf("lw_check: %llu bytes at %llu as expected at the flush\n",
+		       (unsigned long long)len, (unsigned long long)off);
+		printf("lw_check: (log entry %lld of %llu)\n", flush,
 		       (unsigned long long)lw_nr);
 		ret = 0;
 	} else if (flush >= 0) {
@@ -212,9 +214,13 @@ int main(int argc, char **argv)
 	if (*end)
 		return 2;
 	f = fopen(argv[4], "rb");
-	if (!f || fseek(f, 0, SEEK_END) || (len = ftell(f)) <= 0 ||
-	    fseek(f, 0, SEEK_SET)) {
+	if (!f || fseek(f, 0, SEEK_END)) {
 		perror(argv[4]);
+		return 2;
+	}
+	len = ftell(f);
+	if (len <= 0 || fseek(f, 0, SEEK_SET)) {
+		fprintf(stderr, "lw_check: %s: empty or unreadable\n", argv[4]);
 		return 2;
 	}
 	want = malloc(len);
