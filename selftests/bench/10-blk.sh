@@ -2,41 +2,59 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Benchmarks (make bench): fio 4k random reads and writes at queue depth
-# 1 and 32, direct I/O, time based, on a block device served by
-# hvisor_vhost to the simulated guest (/dev/vdX, cache mode none: direct
-# I/O on the backing too) and on the same block device directly, with
-# root's caches dropped before each job. Backings: a RAM disk (brd) and
-# null_blk, each when the kernel has it as a module. Prints IOPS, mean
+# 1, 32 and 128 and 64k sequential reads and writes at depth 32, direct
+# I/O, time based, on a block device served by hvisor_vhost to the
+# simulated guest (/dev/vdX, cache mode none: direct I/O on the backing
+# too) and on the same backing directly, with root's caches dropped
+# before each job; then 4k random reads at depth 32 from two jobs on a
+# two-queue disk. Backings: a RAM disk (brd), null_blk (what the bridge,
+# the simulator, the transport and the ring cost per request, the I/O
+# itself being nearly free) and a file on ext4 on brd, each when the
+# kernel has the modules. Prints IOPS, the guest's bandwidth, mean
 # latency and the guest/direct ratios, the guest's p99, p99.9 and
-# maximum latency, and what crossed the bridge per guest request
+# maximum latency, CPU time per I/O on both sides (all of root's CPUs:
+# here the guest is root, so the guest's driver and fio count too; from
+# /proc/stat, 10 ms ticks: USER_HZ), and what crossed the bridge per guest request
 # (hvisorctl status before and after the job: trapped accesses, queue
 # notifies, guest interrupts, wakeups of root), since counts carry over
 # to real hvisor where TCG timings do not. Benchmarks never fail on a
 # number; they fail only when something breaks.
-# HVV-NEEDS: fio
+# HVV-NEEDS: fio mkfs.ext4
 # HVV-NEEDS-MODULES: brd null_blk
-# HVV-TIMEOUT: 600
+# HVV-TIMEOUT: 1500
 . /hvv/lib.sh
 
 RUNTIME=${HVV_BENCH_RUNTIME:-10}
 SIZE_MB=256
 
-# fio_run NAME TARGET RW DEPTH: print "IOPS MEAN P99 P99.9 MAX IOS"
-# (latencies in us; terse v3: the read block is fields 6-46, the write
-# block the same 41 fields later; --percentile_list puts p99 and p99.9
-# first). No ramp time: the bridge counters must cover the same I/Os.
+# cpu: busy ticks of all CPUs so far (user, nice, system, irq, softirq).
+cpu() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+
+# fio_run NAME TARGET RW DEPTH BS JOBS: print "IOPS MEAN P99 P99.9 MAX
+# IOS CPU MIBS" (latencies and CPU per I/O in us, bandwidth in MiB/s;
+# terse v3 with group_reporting: the read block is fields 6-46, the
+# write block the same 41 fields later; --percentile_list puts p99 and
+# p99.9 first). No ramp time: the bridge counters must cover the same
+# I/Os.
 fio_run() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
+	_c0=$(cpu)
 	_t=$(fio --name="$1" --filename="$2" --rw="$3" --iodepth="$4" \
-		--bs=4k --direct=1 --ioengine=libaio --size=${SIZE_MB}M \
-		--time_based --runtime="$RUNTIME" --percentile_list=99:99.9 \
+		--bs="$5" --numjobs="$6" --group_reporting --direct=1 \
+		--ioengine=libaio --size=${SIZE_MB}M --time_based \
+		--runtime="$RUNTIME" --percentile_list=99:99.9 \
 		--output-format=terse --terse-version=3) ||
 		hvv_fail "fio $1 on $2 failed"
-	echo "$_t" | awk -F';' -v rw="$3" 'function v(f) { sub(/.*=/, "", f); return f }
-		END { o = rw == "randread" ? 0 : 41
+	_c1=$(cpu)
+	# /proc/stat counts in USER_HZ, 100 on every architecture we build.
+	echo "$_t" | awk -F';' -v rw="$3" -v kb="${5%k}" -v ticks=$((_c1 - _c0)) \
+		-v hz=100 '
+		function v(f) { sub(/.*=/, "", f); return f }
+		END { o = rw ~ /read/ ? 0 : 41; ios = $(6 + o) / kb
 			print $(8 + o), $(40 + o), v($(18 + o)), v($(19 + o)),
-				$(39 + o), $(6 + o) / 4 }'
+				$(39 + o), ios, (ios > 0 ? ticks * 1e6 / hz / ios : 0),
+				$(7 + o) / 1024 }'
 }
 
 # counters: "ACCESSES NOTIFIES INTERRUPTS WAKEUPS" from hvisorctl status.
@@ -62,35 +80,65 @@ backing() {
 		_n=$((_n + 1))
 	done
 	[ -b $_dev ] || { echo "no $_dev after loading $1" >&2; exit 1; }
+	# brd allocates a page on its first write: once for all, so that no
+	# job (the first to write, direct or guest) pays for it.
+	[ "$1" != brd ] || dd if=/dev/zero of=$_dev bs=1M count=$SIZE_MB \
+		oflag=direct status=none >&2
 	echo $_dev
 }
 
-# job NAME RW QD DEV VD: one line of the table.
+# job NAME RW QD BS JOBS DEV VD: one line of the table.
 job() {
 	# shellcheck disable=SC2046 # word splitting wanted
-	set -- "$1" $(fio_run direct "$4" "$2" "$3") $(counters) \
-		$(fio_run guest "/dev/$5" "$2" "$3") $(counters)
+	set -- "$1" $(fio_run direct "$6" "$2" "$3" "$4" "$5") $(counters) \
+		$(fio_run guest "/dev/$7" "$2" "$3" "$4" "$5") $(counters)
 	echo "$@" | awk '{
-		ri = $2 > 0 ? $12 / $2 : 0; rl = $3 > 0 ? $13 / $3 : 0
-		n = $17 > 0 ? $17 : 1
-		printf "%-24s %9.0f %9.0f %5.2f %9.1f %9.1f %5.2f %8s %8s %8.0f %6.2f %6.2f %6.2f %6.2f\n",
-			$1, $2, $12, ri, $3, $13, rl, $14, $15, $16,
-			($18 - $8) / n, ($19 - $9) / n, ($20 - $10) / n, ($21 - $11) / n }'
+		ri = $2 > 0 ? $14 / $2 : 0; rl = $3 > 0 ? $15 / $3 : 0
+		n = $19 > 0 ? $19 : 1
+		printf "%-26s %8.0f %8.0f %5.2f %7.1f %8.1f %8.1f %5.2f %7s %7s %7.0f %6.1f %6.1f %6.2f %6.2f %6.2f %6.2f\n",
+			$1, $2, $14, ri, $21, $3, $15, rl, $16, $17, $18, $8, $20,
+			($22 - $10) / n, ($23 - $11) / n, ($24 - $12) / n, ($25 - $13) / n }'
 }
 
-# bench NAME DEV: the table for one backing.
+# bench NAME BACKING [DEV-ADD-OPTIONS]: the table for one backing.
 bench() {
 	b_name=$1 b_dev=$2
+	shift 2
 	before=$(hvv_vd_list)
-	id=$(hvv_dev_add blk "$b_dev")
+	id=$(hvv_dev_add blk "$b_dev" "$@")
 	vd=$(hvv_wait_new_vd "$before" $((10 * HVV_SLOW)))
-	echo "# $b_name: $(hvisorctl dev list | grep "^$id " | grep -o '/dev/.*')"
+	echo "# $b_name: $(hvisorctl dev list | grep "^$id " | grep -o '/.*')"
 	for rw in randread randwrite; do
-		for qd in 1 32; do
-			job "$b_name-$rw-qd$qd" $rw $qd "$b_dev" "$vd"
+		for qd in 1 32 128; do
+			job "$b_name-$rw-qd$qd" $rw $qd 4k 1 "$b_dev" "$vd"
 		done
 	done
+	job "$b_name-read-64k-qd32" read 32 64k 1 "$b_dev" "$vd"
+	job "$b_name-write-64k-qd32" write 32 64k 1 "$b_dev" "$vd"
 	hvisorctl dev del "$id" >/dev/null || hvv_fail "dev del $id failed"
+}
+
+# two_queues NAME DEV: 4k random reads at depth 32 from two fio jobs on
+# a disk with two queues (one per guest CPU).
+two_queues() {
+	before=$(hvv_vd_list)
+	id=$(hvv_dev_add blk "$2" --queues 2)
+	vd=$(hvv_wait_new_vd "$before" $((10 * HVV_SLOW)))
+	echo "# $1, 2 queues, 2 jobs"
+	job "$1-randread-qd32-2q" randread 32 4k 2 "$2" "$vd"
+	job "$1-randwrite-qd32-2q" randwrite 32 4k 2 "$2" "$vd"
+	hvisorctl dev del "$id" >/dev/null || hvv_fail "dev del $id failed"
+}
+
+# on_ext4 DEV: the bench on a file on ext4 on DEV (cache none: direct
+# kiocbs on the file).
+on_ext4() {
+	hvv_run mkfs.ext4 -q -F "$1"
+	mkdir -p /tmp/bench-ext4
+	hvv_run mount -t ext4 "$1" /tmp/bench-ext4
+	hvv_run dd if=/dev/zero of=/tmp/bench-ext4/disk.img bs=1M count=$SIZE_MB conv=fsync status=none
+	bench ext4-on-brd /tmp/bench-ext4/disk.img --cache none
+	hvv_run umount /tmp/bench-ext4
 }
 
 main() {
@@ -98,11 +146,17 @@ main() {
 	hvv_insmod hvisor_vhost_sim
 	brd=$(backing brd) || exit 1
 	nullb=$(backing null_blk) || exit 1
-	echo "=== summary: blk: fio 4k, direct I/O on both sides (cache none), caches dropped, ${RUNTIME}s per job (ratio = guest / direct; latencies in us; per guest request: trapped accesses, notifies, guest interrupts, wakeups)"
-	printf '%-24s %9s %9s %5s %9s %9s %5s %8s %8s %8s %6s %6s %6s %6s\n' job \
-		"dir IOPS" "gst IOPS" ratio "dir lat" "gst lat" ratio \
-		"gst p99" "p99.9" "max" acc/rq ntf/rq irq/rq wk/rq
-	if [ -n "$brd" ]; then bench brd "$brd"; else echo "# brd: not a module of this kernel"; fi
+	echo "=== summary: blk: fio, direct I/O on both sides (cache none), caches dropped, ${RUNTIME}s per job (ratio = guest / direct; latencies and CPU per I/O in us, bandwidth MiB/s; per guest request: trapped accesses, notifies, guest interrupts, wakeups)"
+	printf '%-26s %8s %8s %5s %7s %8s %8s %5s %7s %7s %7s %6s %6s %6s %6s %6s %6s\n' job \
+		"dir IOPS" "gst IOPS" ratio "gst MBs" "dir lat" "gst lat" ratio \
+		"gst p99" "p99.9" "max" dircpu gstcpu acc/rq ntf/rq irq/rq wk/rq
+	if [ -n "$brd" ]; then
+		bench brd "$brd"
+		two_queues brd "$brd"
+		on_ext4 "$brd"
+	else
+		echo "# brd: not a module of this kernel"
+	fi
 	if [ -n "$nullb" ]; then bench null_blk "$nullb"; else echo "# null_blk: not a module of this kernel"; fi
 	echo "=== end"
 	hvv_unload_all
