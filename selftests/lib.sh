@@ -219,6 +219,24 @@ hvv_in_netns() {
 	nsenter -t "$_p" -n "$@"
 }
 
+# hvv_net_guest MAC ADDR/PREFIX: move the guest's interface with address
+# MAC into a new network namespace, give it ADDR and bring it up, then
+# wait until root reaches ADDR; sets HVV_GIF (its name) and HVV_NS (the
+# namespace's holder: hvv_in_netns "$HVV_NS" ..., kill "$HVV_NS").
+hvv_net_guest() {
+	HVV_GIF=$(hvv_net_if_by_mac "$1" $((10 * HVV_SLOW)))
+	HVV_NS=$(hvv_netns_new)
+	hvv_run /hvv/bin/ip link set "$HVV_GIF" netns "$HVV_NS"
+	hvv_run hvv_in_netns "$HVV_NS" /hvv/bin/ip addr add "$2" dev "$HVV_GIF"
+	hvv_run hvv_in_netns "$HVV_NS" /hvv/bin/ip link set "$HVV_GIF" up
+	_n=$((30 * HVV_SLOW))
+	until ping -c 1 -W 1 "${2%/*}" >/dev/null 2>&1; do
+		[ "$_n" -gt 0 ] || hvv_fail "guest unreachable at ${2%/*}"
+		_n=$((_n - 1))
+	done
+	hvv_log "ok: guest $HVV_GIF reachable at ${2%/*}"
+}
+
 # hvv_net_flood IF NS GUEST_IP ROOT_IP PORT: TCP both ways (net_xfer on
 # PORT and PORT + 1) and a ping flood between root's interface IF and the
 # guest's in namespace NS; sets HVV_FLOOD_PIDS. Returns once 1 MiB more

@@ -19,20 +19,11 @@ id=$(hvv_dev_add net --mac $MAC --ifname hvrm0 --queues 2)
 hvv_run $IP addr add 10.22.0.1/24 dev hvrm0
 hvv_run $IP link set hvrm0 up
 
-# Put the guest interface in a fresh namespace; sets gif, vdev, ns.
+# Put the guest interface in a fresh namespace; sets vdev, ns.
 setup_guest() {
-	gif=$(hvv_net_if_by_mac $MAC $((10 * HVV_SLOW)))
-	vdev=$(basename "$(readlink -f /sys/class/net/$gif/device)")
-	ns=$(hvv_netns_new)
-	hvv_run $IP link set "$gif" netns "$ns"
-	hvv_run hvv_in_netns "$ns" $IP addr add 10.22.0.2/24 dev "$gif"
-	hvv_run hvv_in_netns "$ns" $IP link set "$gif" up
-	_n=$((30 * HVV_SLOW))
-	until ping -c 1 -W 1 10.22.0.2 >/dev/null 2>&1; do
-		[ "$_n" -gt 0 ] || hvv_fail "guest unreachable"
-		_n=$((_n - 1))
-	done
-	hvv_log "ok: guest $gif ($vdev) reachable"
+	vdev=$(basename "$(readlink -f /sys/class/net/$(hvv_net_if_by_mac $MAC $((10 * HVV_SLOW)))/device)")
+	hvv_net_guest $MAC 10.22.0.2/24
+	ns=$HVV_NS
 }
 
 setup_guest

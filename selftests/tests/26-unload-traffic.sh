@@ -22,16 +22,8 @@ hvv_load_sim
 hvv_dev_add net --mac $MAC --ifname hvul0 --queues 2 >/dev/null
 hvv_run $IP addr add 10.26.0.1/24 dev hvul0
 hvv_run $IP link set hvul0 up
-gif=$(hvv_net_if_by_mac $MAC $((10 * HVV_SLOW)))
-ns=$(hvv_netns_new)
-hvv_run $IP link set "$gif" netns "$ns"
-hvv_run hvv_in_netns "$ns" $IP addr add 10.26.0.2/24 dev "$gif"
-hvv_run hvv_in_netns "$ns" $IP link set "$gif" up
-n=$((30 * HVV_SLOW))
-until ping -c 1 -W 1 10.26.0.2 >/dev/null 2>&1; do
-	[ "$n" -gt 0 ] || hvv_fail "guest unreachable"
-	n=$((n - 1))
-done
+hvv_net_guest $MAC 10.26.0.2/24
+ns=$HVV_NS
 
 hvv_dev_add console >/dev/null
 hvv_hvc_ready || hvv_fail "no /dev/hvc0 in the guest"

@@ -25,17 +25,8 @@ hvv_run $IP link set hvz4 up
 
 # Put the guest interface in a fresh namespace; sets gif, ns.
 setup_guest() {
-	gif=$(hvv_net_if_by_mac $MAC $((10 * HVV_SLOW)))
-	ns=$(hvv_netns_new)
-	hvv_run $IP link set "$gif" netns "$ns"
-	hvv_run hvv_in_netns "$ns" $IP addr add 10.45.0.2/24 dev "$gif"
-	hvv_run hvv_in_netns "$ns" $IP link set "$gif" up
-	_n=$((30 * HVV_SLOW))
-	until ping -c 1 -W 1 10.45.0.2 >/dev/null 2>&1; do
-		[ "$_n" -gt 0 ] || hvv_fail "guest unreachable"
-		_n=$((_n - 1))
-	done
-	hvv_log "ok: guest $gif reachable"
+	hvv_net_guest $MAC 10.45.0.2/24
+	gif=$HVV_GIF ns=$HVV_NS
 }
 
 traffic() {
