@@ -20,7 +20,7 @@ ndisks() { hvisorctl dev list | grep -c ' blk '; }
 fill() {
 	_i=0
 	while [ $_i -lt $SLOTS ]; do
-		_f=/tmp/lim$1-$_i.img
+		_f=lim$1-$_i.img
 		dd if=/dev/zero of=$_f bs=64k count=16 status=none ||
 			hvv_fail "cannot make $_f"
 		hvisorctl dev add blk $_f --zone "$1" --serial "z$1-$_i" >/dev/null ||
@@ -43,14 +43,14 @@ hvv_load_sim
 base=$(sed -n 's/^mem_base *//p' $zones)
 hvv_run hsm_tool start 2 linux2 "$base" 0x400000
 hvv_run dd if=/dev/urandom of=/tmp/data bs=64k count=4 status=none
-hvv_run dd if=/dev/zero of=/tmp/extra.img bs=64k count=16 status=none
+hvv_run dd if=/dev/zero of=extra.img bs=64k count=16 status=none
 
 for z in 1 2; do
 	fill $z
-	out=$(hvisorctl dev add blk /tmp/extra.img --zone $z 2>&1) &&
+	out=$(hvisorctl dev add blk extra.img --zone $z 2>&1) &&
 		hvv_fail "a 65th automatic disk in zone $z was accepted"
 	hvv_assert_match "zone $z full: ENOSPC" "$out" 'no room for another device'
-	out=$(hvisorctl dev add blk /tmp/extra.img --zone $z --addr 0xa000000 --irq 32 2>&1) &&
+	out=$(hvisorctl dev add blk extra.img --zone $z --addr 0xa000000 --irq 32 2>&1) &&
 		hvv_fail "a disk at a taken address of zone $z was accepted"
 	hvv_assert_match "zone $z: taken address" "$out" 'address already in use'
 done
