@@ -6,7 +6,8 @@
 # second disk, which fails the requests in flight and returns at once).
 # Before the removal starts every write and read succeeds and reads back
 # what was written (each worker must have done some); once it started,
-# requests may fail, and a read that succeeds still returns the data.
+# requests may fail (or a read end short: the disk's capacity drops to 0
+# as it goes), and a read that returns the whole range returns the data.
 # Every request completes or fails, nothing hangs, nothing leaks
 # (kmemleak on the debug kernel), and the kernel log stays clean.
 # HVV-TIMEOUT: 300
@@ -31,6 +32,12 @@ io() {
 		fi
 		if ! dd if="$1" of=$_f.r bs=64k skip="$2" count=4 iflag=direct status=none 2>/dev/null; then
 			echo "err $(when) read"
+			break
+		fi
+		# A disk being deleted reads as empty (its capacity drops to 0
+		# first): end of file, not other data.
+		if [ "$(wc -c <$_f.r)" -ne 262144 ]; then
+			echo "err $(when) short read"
 			break
 		fi
 		if [ "$(sum <$_f.r)" = "$(sum <$_f)" ]; then
