@@ -325,6 +325,15 @@ hvv_dm_ready() {
 		echo "$_have" | grep -q "^$_t " || hvv_skip "no dm target $_t"
 	done
 }
+# hvv_dm_disk_done ID VD DM LOOP: the disk ID (guest VD) on device-mapper
+# device DM over loop device LOOP has nothing in flight; remove all three.
+hvv_dm_disk_done() {
+	hvv_assert_eq "nothing in flight" "$(hvv_blk_field in_flight)" 0
+	hvv_run hvisorctl dev del "$1"
+	hvv_assert "the guest disk is gone" test ! -e "/dev/$2"
+	hvv_run dmsetup remove "$3"
+	hvv_run losetup -d "$4"
+}
 
 # hvv_blk_field KEY: the first "KEY": number of "hvisorctl dev list --json".
 hvv_blk_field() {

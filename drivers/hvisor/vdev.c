@@ -39,8 +39,8 @@
 
 #include "core.h"
 #include "vdev.h"
-#include "zone.h"
 #include "vq.h"
+#include "zone.h"
 
 #define hvisor_vdev_warn(vdev, fmt, ...) \
 	pr_warn_ratelimited("device %u: " fmt, (vdev)->id, ##__VA_ARGS__)

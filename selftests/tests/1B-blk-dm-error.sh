@@ -73,11 +73,7 @@ hvv_assert_eq "the failed write changed nothing" "$(img 1100 | sum)" "$old"
 # The device goes on: good blocks still read right, nothing more failed.
 hvv_assert_eq "good block after the errors" "$(rd 1280 | sum)" "$(img 1280 | sum)"
 hvv_assert_eq "no other request failed" "$(hvv_blk_field errors)" "$e1"
-hvv_assert_eq "nothing in flight" "$(hvv_blk_field in_flight)" 0
-hvv_run hvisorctl dev del "$id"
-hvv_assert "the guest disk is gone" test ! -e /dev/$vd
-hvv_run dmsetup remove $DM
-hvv_run losetup -d "$loop"
+hvv_dm_disk_done "$id" "$vd" $DM "$loop"
 hvv_unload_all
 HVV_DMESG_MARK=$mark
 hvv_dmesg_clean

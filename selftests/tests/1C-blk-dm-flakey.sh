@@ -69,11 +69,7 @@ hvv_run wr 11 /tmp/b
 hvv_assert_eq "recovered: the write reached the image" "$(img 11 | sum)" "$(sum </tmp/b)"
 hvv_assert_eq "recovered: it reads back" "$(rd 11 | sum)" "$(sum </tmp/b)"
 hvv_assert_eq "recovered: block 10 kept the healthy write" "$(rd 10 | sum)" "$(sum </tmp/a)"
-hvv_assert_eq "nothing in flight" "$(hvv_blk_field in_flight)" 0
-hvv_run hvisorctl dev del "$id"
-hvv_assert "the guest disk is gone" test ! -e /dev/$vd
-hvv_run dmsetup remove $DM
-hvv_run losetup -d "$loop"
+hvv_dm_disk_done "$id" "$vd" $DM "$loop"
 hvv_unload_all
 HVV_DMESG_MARK=$mark
 hvv_dmesg_clean
