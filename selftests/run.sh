@@ -8,12 +8,13 @@
 #   stock     Debian's linux-image-amd64 (6.1), modules built against
 #             Debian's 6.1 headers          (default)
 #   stock612  Debian's 6.12 image and headers
-#   debug     the cached test kernel (KASAN, lockdep, kmemleak); a kmemleak
-#             scan runs after the tests
-#   arm64     the cached arm64 test kernel (lockdep, atomic-sleep checks)
-#             under qemu-system-aarch64 -M virt (GICv3); modules,
-#             hvisorctl and progs cross-built, Debian's arm64 busybox and
-#             programs (tools/testing/arm64-userland.sh)
+#   debug     the cached test kernel, arm64 (KASAN, lockdep, kmemleak,
+#             fault injection, UBSAN for our modules) under
+#             qemu-system-aarch64 -M virt (GICv3); modules, hvisorctl and
+#             progs cross-built, Debian's arm64 busybox and programs
+#             (tools/testing/arm64-userland.sh); a kmemleak scan runs
+#             after the tests
+#   arm64     the same as debug
 #   TEST      a name or number in selftests/tests/ (01-load, 01, load) or
 #             the path of a script; default: every selftests/tests/*.sh
 #   -v        stream the guest console while it runs
@@ -62,7 +63,11 @@ parse_args() {
 		esac
 		shift
 	done
-	case $KERNEL in stock | stock612 | debug | arm64) ;; *) die "unknown kernel $KERNEL" ;; esac
+	case $KERNEL in
+	stock | stock612 | debug) ;;
+	arm64) KERNEL=debug ;;
+	*) die "unknown kernel $KERNEL" ;;
+	esac
 	NAME=${NAME:-selftests-$KERNEL}
 	TAG="${NAME%%-*}[$KERNEL]"
 	WORK=$HVV_BUILD/$NAME
@@ -77,8 +82,7 @@ pick_kernel() {
 	case $KERNEL in
 	stock) KDIR=$(hdr_61) ;;
 	stock612) KDIR=$(hdr_612) ;;
-	debug) KDIR=$(test_kernel_dir) ;;
-	arm64) KDIR=$(arm64_test_dir) ARCH=arm64 CC=aarch64-linux-gnu-gcc
+	debug) KDIR=$(arm64_test_dir) ARCH=arm64 CC=aarch64-linux-gnu-gcc
 		KMAKE=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 		"$HVV_ROOT/tools/testing/arm64-userland.sh" || die "no arm64 userland"
 		USERLAND=$(arm64_userland_dir)/root ;;
@@ -86,8 +90,7 @@ pick_kernel() {
 	[ -n "$KDIR" ] && [ -d "$KDIR" ] || die "no kernel tree for $KERNEL (tools/testing/deps.sh, tools/testing/kernels.sh)"
 	RELEASE=$(kdir_release "$KDIR")
 	case $KERNEL in
-	debug) IMAGE=$KDIR/arch/x86/boot/bzImage MODROOT="" SLOW=3 KMEMLEAK=1 ;;
-	arm64) IMAGE=$KDIR/arch/arm64/boot/Image MODROOT="" SLOW=3 KMEMLEAK=0 ;;
+	debug) IMAGE=$KDIR/arch/arm64/boot/Image MODROOT="" SLOW=3 KMEMLEAK=1 ;;
 	*) IMAGE=/boot/vmlinuz-$RELEASE MODROOT=/lib/modules/$RELEASE SLOW=1 KMEMLEAK=0 ;;
 	esac
 	[ "$NO_KMEMLEAK" = 0 ] || KMEMLEAK=0
@@ -112,10 +115,11 @@ resolve_tests() {
 	done
 }
 
-# Module and tool builds live under $WORK, one set per run name: make
-# test runs two of them at once (tools/testing/run-tests.sh).
+# Module and tool builds live under $WORK, one set per run name (make
+# test runs two of them at once: tools/testing/run-tests.sh) and
+# architecture (hvisorctl's Makefile would keep objects of the other one).
 build_modules() {
-	local dir=$WORK/mod
+	local dir=$WORK/mod-$ARCH
 	copy_tree "$dir"
 	logged "$LOGS/build-modules.log" make -C "$KDIR" M="$dir" "${KMAKE[@]}" \
 		-j"$HVV_JOBS" HVV_SELFTEST_MODULES=1 modules ||
@@ -125,7 +129,7 @@ build_modules() {
 
 # hvisorctl and selftests/progs/*.c (static, so they need no libraries).
 build_tools() {
-	local dir=$WORK/tools src out
+	local dir=$WORK/tools-$ARCH src out
 	copy_tree "$dir"
 	HVISORCTL=""
 	if [ -f "$dir/tools/hvisorctl/Makefile" ]; then

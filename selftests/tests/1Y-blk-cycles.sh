@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Lifecycle under load: a disk is added and removed over and over (60
-# times on the stock kernels, 20 on the slow debug kernel) while a
+# Lifecycle under load: a disk is added and removed over and over (100
+# times on the stock kernels, 33 on the slow debug kernel) while a
 # second disk of the same zone keeps a reader and a writer busy, every
 # removal made while the disk itself has I/O in flight (graceful and
 # --force in turn). Then sixteen disks at once, each with I/O, are
@@ -12,7 +12,7 @@
 # HVV-TIMEOUT: 900
 . /hvv/lib.sh
 
-CYCLES=$((60 / HVV_SLOW))
+CYCLES=$((100 / HVV_SLOW))
 MANY=16
 
 # writer DEV: write a known pattern over and over, until told to stop.

@@ -1,24 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the KUnit suites of hvisor_vhost_kunit.ko: boot a cached test
-# kernel in QEMU, load the module (its suites run while it loads),
+# Run the KUnit suites of hvisor_vhost_kunit.ko: boot the cached test
+# kernel (arm64: KASAN, lockdep, kmemleak, UBSAN for our modules) under
+# qemu-system-aarch64, load the module (its suites run while it loads),
 # capture the KTAP it prints and parse it with the kernel's own kunit.py.
+# After the suites (and the module's unload) a kmemleak scan runs: an
+# object the suites allocated and never freed fails the run
+# ("kunit[debug] kmemleak").
 #
-#   kunit.sh [x86_64|arm64]...     (default: both)
-#
-#   x86_64  the x86_64 test kernel (KASAN, lockdep, kmemleak); results
-#           "kunit ...". After the suites (and the module's unload) a
-#           kmemleak scan runs: an object the suites allocated and never
-#           freed fails the run ("kunit[debug] kmemleak")
-#   arm64   the arm64 test kernel (lockdep) under qemu-system-aarch64;
-#           results "kunit-arm64 ..."
+#   kunit.sh
 #
 # Prints one line per suite, then
 #   PASS|FAIL kunit (N tests: N passed, N failed, N skipped)
-# and the guest's kernel-log verdict, for each. Exit status 1 on any
-# failure, a leak, a crash or a missing KTAP summary. Logs:
-# $HVV_BUILD/logs/kunit-debug/ and $HVV_BUILD/logs/kunit-arm64/.
+# and the guest's kernel-log verdict. Exit status 1 on any failure, a
+# leak, a crash or a missing KTAP summary. Logs: $HVV_BUILD/logs/kunit-debug/.
 set -eu
 # shellcheck source=tools/testing/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -90,16 +86,8 @@ run_kunit() {
 }
 
 main() {
-	local arch rc=0
-	[ $# -gt 0 ] || set -- x86_64 arm64
-	for arch in "$@"; do
-		case $arch in
-		x86_64) run_kunit debug kunit-debug kunit || rc=1 ;;
-		arm64) run_kunit arm64 kunit-arm64 kunit-arm64 || rc=1 ;;
-		*) die "unknown arch $arch (x86_64 or arm64)" ;;
-		esac
-	done
-	return $rc
+	[ $# = 0 ] || [ "$*" = arm64 ] || die "usage: kunit.sh (the test kernel is arm64 only)"
+	run_kunit debug kunit-debug kunit
 }
 
 main "$@"

@@ -96,11 +96,7 @@ kdir_release() {
 # Cache entries. Each is created in a temp dir and renamed into place when
 # complete, so an interrupted build is never taken for a valid one.
 src_dir() { echo "$HVV_CACHE/src-$(src_version)"; }
-test_kernel_cfg() { echo "$HVV_ROOT/tools/testing/kernel/test-kernel.config"; }
-test_kernel_dir() {
-	echo "$HVV_CACHE/x86_64-test-$(src_version)-$(sha_of "$(test_kernel_cfg)")"
-}
-# The arm64 test kernel: allnoconfig + arm64-test.config, keyed by
+# The test kernel (arm64): allnoconfig + arm64-test.config, keyed by
 # version, the fragment and the cross compiler's version.
 arm64_test_cfg() { echo "$HVV_ROOT/tools/testing/kernel/arm64-test.config"; }
 arm64_test_dir() {
@@ -112,7 +108,7 @@ arm64_test_dir() {
 # Debian's arm64 busybox and the programs the arm64 selftests ask for
 # (tools/testing/arm64-userland.sh), keyed by this list.
 # With them: the library packages they depend on, recursively (by name).
-ARM64_USERLAND_PKGS="busybox-static e2fsprogs iproute2 ethtool"
+ARM64_USERLAND_PKGS="busybox-static e2fsprogs iproute2 ethtool dmsetup"
 ARM64_USERLAND_LIBS='^(lib[^ ]*|zlib1g):arm64$'
 arm64_userland_dir() {
 	echo "$HVV_CACHE/arm64-userland-$(printf '%s\n' "$ARM64_USERLAND_PKGS" \
