@@ -28,6 +28,10 @@ ns=$HVV_NS
 hvv_dev_add console >/dev/null
 hvv_hvc_ready || hvv_fail "no /dev/hvc0 in the guest"
 tty=$(hvv_console_tty)
+# The net flood first: once it carries data both ways, the console
+# flood joins it (started first, it starved the net flood for minutes
+# on the debug kernel).
+hvv_net_flood hvul0 "$ns" 10.26.0.2 10.26.0.1 5026
 exec 3<>/dev/hvc0
 hvv_run stty raw -echo <&3
 cat /dev/zero >&3 2>/dev/null &
@@ -35,8 +39,6 @@ gw=$!
 cat "$tty" >/dev/null 2>&1 &
 rr=$!
 exec 3>&-
-
-hvv_net_flood hvul0 "$ns" 10.26.0.2 10.26.0.1 5026
 hvv_assert "the console flood runs" kill -0 $gw
 hvv_assert "root's reader runs" kill -0 $rr
 hvv_rmmod hvisor_vhost_sim
