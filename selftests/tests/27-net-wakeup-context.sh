@@ -14,8 +14,13 @@
 #
 # With wakeup=direct and with wakeup=none (root polls): the guest's
 # interface comes up, traffic flows both ways, the guest driver is
-# unbound and bound again (reset, DRIVER_OK: NAPI scheduled again), and
-# the kernel log stays clean of that message and of any warning.
+# unbound and bound again (reset, DRIVER_OK: NAPI scheduled again). The
+# function tracer records the context of every call of the callbacks that
+# schedule the NAPI (hvnet_notify, hvnet_driver_ok): each must run in a
+# hard or soft interrupt or with bottom halves disabled (trace flags: h,
+# s, or b/D). The kernel log stays clean of that message and of any
+# warning (the message alone is a matter of timing: any local_bh_enable()
+# or interrupt before the CPU idles hides the delay).
 # HVV-NEEDS: ip
 # HVV-TIMEOUT: 300
 . /hvv/lib.sh
@@ -24,13 +29,50 @@ IP=/hvv/bin/ip
 MAC=02:00:00:00:27:01
 PENDING_RE='local softirq work is pending'
 
+TR=/sys/kernel/tracing
+[ -e $TR/trace ] || mount -t tracefs nodev $TR 2>/dev/null || true
+[ -e $TR/set_ftrace_filter ] || hvv_fail "no function tracer in this kernel"
+
 hvv_dmesg_mark
+
+# Trace our NAPI-scheduling callbacks (the module is loaded).
+trace_start() {
+	echo 0 >$TR/tracing_on
+	echo nop >$TR/current_tracer
+	echo >$TR/trace
+	echo 4096 >$TR/buffer_size_kb
+	printf 'hvnet_notify\nhvnet_driver_ok\n' >$TR/set_ftrace_filter ||
+		hvv_fail "cannot trace hvnet_notify, hvnet_driver_ok"
+	echo function >$TR/current_tracer
+	echo 1 >$TR/tracing_on
+}
+
+# Calls seen, and the calls made in process context with bottom halves
+# enabled: trace flags (irqs-off/BH-off, need-resched, hard/soft irq,
+# preempt depth, migrate-disable) with "d", "." or "X" first and "." as
+# hard/soft irq (BH off shows as "b" or "D", interrupts as "h" or "s").
+trace_check() {
+	echo 0 >$TR/tracing_on
+	calls=$(grep -cE 'hvnet_(notify|driver_ok)' $TR/trace || true)
+	bad=$(grep -E 'hvnet_(notify|driver_ok)' $TR/trace |
+		grep -E '\] [.dX].\.[^ ]* ' || true)
+	echo nop >$TR/current_tracer
+	echo >$TR/set_ftrace_filter
+	hvv_log "$*: $calls traced calls of hvnet_notify/hvnet_driver_ok"
+	[ "$calls" -gt 0 ] || hvv_fail "$*: no call traced"
+	if [ -n "$bad" ]; then
+		echo "$bad" | head -n 20
+		hvv_fail "$*: $(echo "$bad" | wc -l) NAPI schedulings in process context with bottom halves enabled"
+	fi
+	hvv_log "ok: $*: every NAPI scheduling in interrupt context or with bottom halves disabled"
+}
 
 # run_mode SIM-PARAMS...: one device's life on the simulator so loaded.
 run_mode() {
 	hvv_insmod hvisor_vhost hypervisor=sim
 	hvv_insmod hvisor_vhost_sim "$@"
 	hvv_wait_for "/dev/hvisor-vhost" 10 || hvv_fail "/dev/hvisor-vhost missing"
+	trace_start
 	id=$(hvv_dev_add net --mac $MAC --ifname hvwk0)
 	hvv_run $IP addr add 10.27.0.1/24 dev hvwk0
 	hvv_run $IP link set hvwk0 up
@@ -45,6 +87,7 @@ run_mode() {
 	hvv_net_guest $MAC 10.27.0.2/24
 	hvv_run hvv_in_netns "$HVV_NS" ping -c 20 -i 0.2 -W 5 10.27.0.1
 	kill "$HVV_NS"
+	trace_check "$@"
 	hvv_run hvisorctl dev del "$id"
 	hvv_unload_all
 	if hvv_dmesg_new | grep -q -- "$PENDING_RE"; then
