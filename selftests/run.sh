@@ -45,7 +45,7 @@ NO_KMEMLEAK=0
 TESTS=()
 STOCK_MODULES="virtio virtio_ring virtio_blk virtio_net virtio_console
 crc32c_generic crc32c_intel ext4 loop tun veth bridge"
-BAD_RE='BUG:|WARNING:|Oops|KASAN|possible circular locking|inconsistent lock state|possible recursive locking|unreferenced object|blocked for more than|soft lockup|hard LOCKUP|general protection fault|Kernel panic|kernel BUG at|UBSAN:|suspicious RCU usage|cut here|rcu: INFO:|detected stall|page allocation failure|invoked oom-killer|Out of memory'
+BAD_RE='BUG:|WARNING:|Oops|KASAN|possible circular locking|inconsistent lock state|possible recursive locking|unreferenced object|blocked for more than|soft lockup|hard LOCKUP|general protection fault|Kernel panic|kernel BUG at|UBSAN:|suspicious RCU usage|cut here|rcu: INFO:|detected stall|page allocation failure|invoked oom-killer|Out of memory|local softirq work is pending'
 
 usage() { sed -n '3,/^set -eu/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2; }
 

@@ -24,9 +24,11 @@
 #include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -380,10 +382,17 @@ static enum hrtimer_restart hvisor_core_recheck(struct hrtimer *timer)
  */
 void hvisor_vhost_wakeup(void)
 {
+	/* See hvisor_core_poll_work(); not with interrupts disabled. */
+	bool bh_off = !(hardirq_count() | softirq_count()) && !irqs_disabled();
+
 	if (!READ_ONCE(core.live))
 		return;
 	atomic64_inc(&core.stats.wakeups);
+	if (bh_off)
+		local_bh_disable();
 	hvisor_core_poll(HVISOR_CORE_IRQ_BUDGET);
+	if (bh_off)
+		local_bh_enable();
 	hvisor_core_retry_irqs();
 	hvisor_ubridge_poke();
 	hvisor_core_recheck_start();
@@ -417,10 +426,26 @@ void hvisor_vhost_sim_poll(u32 zone_id, u64 addr, u32 qidx)
 }
 EXPORT_SYMBOL_NS_GPL(hvisor_vhost_sim_poll, HVISOR_VHOST_SIM_NS);
 
+/*
+ * The device types' callbacks may raise softirqs (the net backend's
+ * napi_schedule() on QueueNotify and DRIVER_OK). Raised in process
+ * context, a softirq runs only at this CPU's next interrupt or
+ * local_bh_enable(): an idle NOHZ CPU may sleep on it ("NOHZ tick-stop
+ * error: local softirq work is pending"). With bottom halves disabled
+ * around the poll, local_bh_enable() runs them, as netif_rx() does. The
+ * callbacks themselves cannot do it: they run under consume_lock with
+ * interrupts disabled, where local_bh_enable() must not be called.
+ * Interrupt context runs them on its way out; a caller in process
+ * context with interrupts disabled (a spinning simulated guest) leaves
+ * them to this CPU's next interrupt.
+ */
 static void hvisor_core_poll_work(struct work_struct *work)
 {
-	if (READ_ONCE(core.live))
-		hvisor_core_poll(HVISOR_CORE_WORK_BUDGET);
+	if (!READ_ONCE(core.live))
+		return;
+	local_bh_disable();
+	hvisor_core_poll(HVISOR_CORE_WORK_BUDGET);
+	local_bh_enable();
 }
 
 static void hvisor_core_safety(struct timer_list *t)

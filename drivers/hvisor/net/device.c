@@ -39,6 +39,13 @@ static bool hvnet_is_ctrl(const struct hvnet_dev *dev, unsigned int qidx)
 	return dev->nr_pairs > 1 && qidx == 2 * dev->nr_pairs;
 }
 
+/*
+ * Called by the core's request dispatcher (as hvnet_driver_ok()), in any
+ * context with interrupts disabled: the NET_RX softirq napi_schedule()
+ * raises runs on the way out of an interrupt, or at the dispatcher's
+ * local_bh_enable() in process context (hvisor_core_poll_work()), not
+ * here, where local_bh_enable() must not be called.
+ */
 static void hvnet_notify(struct hvisor_vdev *vdev, unsigned int qidx)
 {
 	struct hvnet_dev *dev = to_hvnet(vdev);

@@ -194,16 +194,23 @@ int hvnet_rx_take(struct hvnet_queue *q, u32 total)
 	return plan ? plan : 0;
 }
 
-/* Software fallbacks for what the guest cannot take; false: drop. */
-static bool hvnet_rx_fixup(struct hvnet_queue *q, struct sk_buff **pskb,
+/*
+ * Software fallbacks for what the guest cannot take; false: drop. The
+ * packet stays where it is (it may be the head of @q->skbs): what is done
+ * here changes its data, not the skb.
+ */
+static bool hvnet_rx_fixup(struct hvnet_queue *q, struct sk_buff *skb,
 			   struct virtio_net_hdr_mrg_rxbuf *hdr)
 {
 	u32 offl = READ_ONCE(q->dev->guest_offloads);
-	struct sk_buff *skb = *pskb;
 
 	if (!hvnet_hdr_from_skb(skb, hdr, offl))
 		return true;
-	/* Should not happen: ndo_features_check masks these. */
+	/*
+	 * A GSO packet the guest cannot take: xmit checked it against
+	 * the offloads of the moment (ndo_features_check), and a reset
+	 * and a renegotiation with fewer came between.
+	 */
 	if (skb_is_gso(skb))
 		return false;
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
@@ -211,10 +218,24 @@ static bool hvnet_rx_fixup(struct hvnet_queue *q, struct sk_buff **pskb,
 	return !hvnet_hdr_from_skb(skb, hdr, offl);
 }
 
+/* Drop the packet at the head of the list; no guest buffer is held. */
+static int hvnet_rx_drop(struct hvnet_queue *q)
+{
+	/* The buffers found too few were for this packet. */
+	q->rx_short = false;
+	hvnet_count_drop(q, true, false);
+	dev_kfree_skb_any(skb_dequeue(&q->skbs));
+	return 1;
+}
+
 /*
  * Deliver the packet at the head of the list. Returns 1 when it was
  * delivered or dropped, 0 when the guest has not enough buffers for it
  * (rx_short is then set), < 0 on ring error.
+ *
+ * The packet is made fit for the guest before any buffer is taken: a
+ * packet dropped after hvnet_rx_take() would leave its chains neither
+ * used nor available, lost to the guest for good.
  */
 static int hvnet_rx_one(struct hvnet_queue *q)
 {
@@ -225,16 +246,16 @@ static int hvnet_rx_one(struct hvnet_queue *q)
 
 	if (!skb)
 		return 0;
+	if (!hvnet_rx_fixup(q, skb, &hdr))
+		return hvnet_rx_drop(q);
 	nr = hvnet_rx_take(q, HVNET_HDR_LEN + skb->len);
+	/* Cannot fit in the buffers the guest posts: they were given back. */
+	if (nr == -EMSGSIZE)
+		return hvnet_rx_drop(q);
 	q->rx_short = !nr;
-	if (nr == 0 || (nr < 0 && nr != -EMSGSIZE))
+	if (nr <= 0)
 		return nr;
 	skb = skb_dequeue(&q->skbs);
-	if (nr < 0 || !hvnet_rx_fixup(q, &skb, &hdr)) {
-		hvnet_count_drop(q, true, false);
-		dev_kfree_skb_any(skb);
-		return 1;
-	}
 	hvnet_copy_to_chains(skb, &hdr, b->reqs, nr, b->used);
 	hvisor_vq_push_batch(q->rxvq, b->used, nr);
 	hvnet_count_tx(q, skb->len);

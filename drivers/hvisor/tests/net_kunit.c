@@ -2,16 +2,21 @@
 /*
  * KUnit tests of the virtio-net backend's pure parts: features, header
  * conversion both ways, building skbs from tx chains and copying skbs into
- * rx chains (kvecs standing for guest buffers).
+ * rx chains (kvecs standing for guest buffers); and the delivery of root's
+ * packets into a guest rx ring (napi.c) over a fake guest RAM.
  */
 
 #include "../net/pkt.c"
+#include "../net/napi.c"
+#include "../net/netdev.c"
 
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
 #include <linux/ip.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
+
+#include "../zone.h"
 
 #define NT_HDRS	(ETH_HLEN + sizeof(struct iphdr) + sizeof(struct tcphdr))
 
@@ -416,6 +421,168 @@ static void net_test_tap_hdr(struct kunit *test)
 			0U);
 }
 
+/* ---- delivery into a guest rx ring (napi.c) ---- */
+
+#define NR_GPA		0x40000000ULL
+#define NR_RAM		0x4000
+#define NR_NUM		8
+#define NR_DESC		0x0000
+#define NR_AVAIL	0x0200
+#define NR_USED		0x0400
+#define NR_DATA		0x1000
+#define NR_BUF		1024
+
+/* One queue pair of a device whose guest rx ring lives in @ram. */
+struct net_rx_test {
+	u8 *ram;
+	struct hvisor_zone *zone;
+	struct hvnet_dev *dev;
+	struct hvnet_queue *q;
+	struct hvisor_vq vq;
+	struct hvisor_vring_desc *desc;
+	struct hvisor_vring_avail *avail;
+	struct hvisor_vring_used *used;
+};
+
+static int nr_init(struct kunit *test)
+{
+	struct net_rx_test *t;
+	struct hvisor_vq *vq;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	test->priv = t;
+	t->ram = kunit_kzalloc(test, NR_RAM, GFP_KERNEL);
+	t->dev = kunit_kzalloc(test, struct_size(t->dev, queues, 1),
+			       GFP_KERNEL);
+	if (!t->ram || !t->dev)
+		return -ENOMEM;
+	t->zone = hvisor_zone_create(1);
+	if (!t->zone)
+		return -ENOMEM;
+	if (hvisor_zone_add_region(t->zone, NR_GPA, NR_RAM, t->ram, 0, false))
+		return -EINVAL;
+	t->desc = (void *)(t->ram + NR_DESC);
+	t->avail = (void *)(t->ram + NR_AVAIL);
+	t->used = (void *)(t->ram + NR_USED);
+	vq = &t->vq;
+	hvisor_vq_init(vq, NR_NUM);
+	vq->num = NR_NUM;
+	vq->desc_gpa = NR_GPA + NR_DESC;
+	vq->avail_gpa = NR_GPA + NR_AVAIL;
+	vq->used_gpa = NR_GPA + NR_USED;
+	if (hvisor_vq_enable(vq, t->zone, false, false))
+		return -EINVAL;
+	t->dev->nr_pairs = 1;
+	t->dev->mrg_rxbuf = true;
+	t->dev->running = true;
+	t->q = &t->dev->queues[0];
+	t->q->dev = t->dev;
+	t->q->rxvq = vq;
+	skb_queue_head_init(&t->q->skbs);
+	u64_stats_init(&t->q->stats.syncp);
+	return hvnet_rx_batch_alloc(&t->q->batch, NR_NUM);
+}
+
+static void nr_exit(struct kunit *test)
+{
+	struct net_rx_test *t = test->priv;
+
+	if (!t)
+		return;
+	if (t->dev) {
+		skb_queue_purge(&t->q->skbs);
+		hvnet_rx_batch_free(&t->q->batch);
+	}
+	if (t->zone)
+		hvisor_zone_put(t->zone);
+}
+
+/* The guest posts writable buffer @i (NR_BUF bytes) as a one-entry chain. */
+static void nr_post(struct net_rx_test *t, u16 i)
+{
+	u16 idx = le16_to_cpu(t->avail->idx);
+
+	t->desc[i].addr = cpu_to_le64(NR_GPA + NR_DATA + i * NR_BUF);
+	t->desc[i].len = cpu_to_le32(NR_BUF);
+	t->desc[i].flags = cpu_to_le16(VRING_DESC_F_WRITE);
+	t->desc[i].next = 0;
+	t->avail->ring[idx % NR_NUM] = cpu_to_le16(i);
+	t->avail->idx = cpu_to_le16(idx + 1);
+}
+
+/* Chains taken from the avail ring and not in the used ring: lost. */
+static u16 nr_held(struct net_rx_test *t)
+{
+	return (u16)(t->vq.last_avail_idx - le16_to_cpu(t->used->idx));
+}
+
+static void nr_expect_used(struct kunit *test, struct net_rx_test *t,
+			   u16 n, u16 head, u32 len)
+{
+	const struct hvisor_vring_used_elem *e = &t->used->ring[n % NR_NUM];
+
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(e->id), (u32)head);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(e->len), len);
+}
+
+/*
+ * A packet the guest cannot take (a GSO packet queued before the guest
+ * renegotiated without TSO) is dropped without taking a guest buffer:
+ * the buffers stay the guest's, and the next packet goes into the first.
+ */
+static void net_test_rx_drop_keeps_buffers(struct kunit *test)
+{
+	struct net_rx_test *t = test->priv;
+	struct sk_buff *gso = nt_tcp_skb(test, 100);
+	struct sk_buff *ok = nt_tcp_skb(test, 100);
+	u32 len = HVNET_HDR_LEN + ok->len;
+
+	skb_shinfo(gso)->gso_size = 60;
+	skb_shinfo(gso)->gso_type = SKB_GSO_TCPV4;
+	t->dev->guest_offloads = HVNET_GUEST_CSUM;
+	nr_post(t, 0);
+	nr_post(t, 1);
+	skb_queue_tail(&t->q->skbs, gso);
+	skb_queue_tail(&t->q->skbs, ok);
+
+	KUNIT_EXPECT_EQ(test, hvnet_rx_one(t->q), 1);	/* dropped */
+	KUNIT_EXPECT_EQ(test, nr_held(t), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->q->stats.tx_dropped), 1LL);
+	KUNIT_EXPECT_EQ(test, hvnet_rx_one(t->q), 1);	/* delivered */
+	KUNIT_EXPECT_EQ(test, hvnet_rx_one(t->q), 0);	/* list empty */
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 1);
+	nr_expect_used(test, t, 0, 0, len);
+	KUNIT_EXPECT_EQ(test, nr_held(t), 0);
+	KUNIT_EXPECT_EQ(test, t->vq.last_avail_idx, 1);
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&t->q->stats.tx_packets), 1ULL);
+
+	/* The second buffer is still there for the next packet. */
+	skb_queue_tail(&t->q->skbs, nt_tcp_skb(test, 200));
+	KUNIT_EXPECT_EQ(test, hvnet_rx_one(t->q), 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 2);
+	nr_expect_used(test, t, 1, 1, len + 100);
+	KUNIT_EXPECT_EQ(test, nr_held(t), 0);
+	KUNIT_EXPECT_FALSE(test, t->q->rx_short);
+}
+
+/* Checksum offload not negotiated: root's partial checksum is completed. */
+static void net_test_rx_csum_fallback(struct kunit *test)
+{
+	struct net_rx_test *t = test->priv;
+	struct virtio_net_hdr_mrg_rxbuf got;
+
+	t->dev->guest_offloads = 0;
+	nr_post(t, 0);
+	skb_queue_tail(&t->q->skbs, nt_tcp_skb(test, 100));
+	KUNIT_EXPECT_EQ(test, hvnet_rx_one(t->q), 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 1);
+	memcpy(&got, t->ram + NR_DATA, sizeof(got));
+	KUNIT_EXPECT_EQ(test, got.hdr.flags, 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->q->stats.tx_dropped), 0LL);
+}
+
 static struct kunit_case net_test_cases[] = {
 	KUNIT_CASE(net_test_features),
 	KUNIT_CASE(net_test_guest_offloads),
@@ -435,4 +602,17 @@ static struct kunit_suite hvisor_net_suite = {
 	.test_cases = net_test_cases,
 };
 
-kunit_test_suites(&hvisor_net_suite);
+static struct kunit_case net_rx_test_cases[] = {
+	KUNIT_CASE(net_test_rx_drop_keeps_buffers),
+	KUNIT_CASE(net_test_rx_csum_fallback),
+	{}
+};
+
+static struct kunit_suite hvisor_net_rx_suite = {
+	.name = "hvisor_vhost_net_rx",
+	.init = nr_init,
+	.exit = nr_exit,
+	.test_cases = net_rx_test_cases,
+};
+
+kunit_test_suites(&hvisor_net_suite, &hvisor_net_rx_suite);
