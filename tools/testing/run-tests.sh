@@ -74,8 +74,8 @@ DEBUG_TESTS="01 10 13 14 15 1B 1C 1D 1E 1F 20 22 26 30 32 46 47 48"
 # cores busy, measured 113 % for selftests 10, 12 and 20 on the stock
 # kernel; the check builds about 1.6; a kernel build with -j2 both), so
 # it runs as two lanes that keep both cores busy from the start:
-#   lane A: the test kernel (kernels.sh), then KUnit and the debug
-#           selftests, which need it;
+#   lane A: the test kernel (kernels.sh), then the debug selftests
+#           with KUnit as their first test, which need it;
 #   lane B: the stock and 6.12 selftests, which need only Debian's
 #           kernels and so start while the test kernel builds, then the
 #           checks (which need the cached trees: they wait for lane A's
@@ -91,9 +91,12 @@ lane_a() {
 	# Without it only the test kernel's runs fail (run.sh --kernel debug
 	# tries again and says why).
 	phase arm64-userland "$here/arm64-userland.sh" || true
-	phase kunit "$here/kunit.sh" || true
+	# KUnit first in the same boot (a boot, a build and a kmemleak scan
+	# fewer); its verdicts are parsed from that run's log.
 	# shellcheck disable=SC2086 # a list of test numbers
-	phase selftests-debug "$st/run.sh" --kernel debug $DEBUG_TESTS || true
+	phase selftests-debug "$st/run.sh" --kernel debug \
+		"$st/kunit/load-kunit.sh" $DEBUG_TESTS || true
+	phase kunit "$here/kunit.sh" --from selftests-debug || true
 }
 
 lane_b() {
