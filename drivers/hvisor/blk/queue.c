@@ -153,6 +153,7 @@ void hvblk_post_done(struct hvblk_req *req)
 {
 	struct hvblk_queue *q = req->q;
 
+	hvblk_lat_stamp(&req->lat.done);
 	rcu_read_lock();
 	/* Only the first result posted since the last reap kicks. */
 	if (llist_add(&req->node, &q->done))
@@ -226,6 +227,7 @@ static void hvblk_flush_batch(struct hvblk_queue *q)
 	}
 	hvisor_vq_push_batch(q->vq, q->batch_used, n);
 	hvisor_vdev_vq_interrupt(vdev, q->vq);
+	hvblk_lat_answered(q, q->batch, n);
 	q->nr_batch = 0;
 	for (i = 0; i < n; i++)
 		hvblk_put_req(q, q->batch[i]);
@@ -407,6 +409,8 @@ static int hvblk_pop_one(struct hvblk_queue *q)
 	ret = hvisor_vq_pop(q->vq, &req->vqr);
 	if (ret == -EMSGSIZE)
 		ret = hvblk_pop_long(q, req);
+	if (ret > 0 || ret == -EMSGSIZE)
+		hvblk_lat_pop(q, req);
 	if (ret > 0) {
 		hvblk_dispatch(q, req);
 		return 1;
@@ -503,8 +507,10 @@ void hvblk_notify(struct hvisor_vdev *vdev, unsigned int qidx)
 {
 	struct hvblk_dev *dev = to_hvblk(vdev);
 
-	if (qidx < dev->nr_queues)
-		queue_work(dev->wq, &dev->queues[qidx].kick);
+	if (qidx >= dev->nr_queues)
+		return;
+	hvblk_lat_notify(&dev->queues[qidx]);
+	queue_work(dev->wq, &dev->queues[qidx].kick);
 }
 
 void hvblk_driver_ok(struct hvisor_vdev *vdev)

@@ -10,6 +10,7 @@
 #include "../blk/parse.c"
 #include "../blk/io.c"
 #include "../blk/queue.c"
+#include "../blk/stats.c"
 
 #include <kunit/test.h>
 #include <linux/delay.h>
