@@ -519,6 +519,8 @@ void hvblk_driver_ok(struct hvisor_vdev *vdev)
 	unsigned int i;
 
 	for (i = 0; i < dev->nr_queues; i++) {
+		/* A notify of before the reset is no request's. */
+		atomic64_set(&dev->queues[i].lat_notify, 0);
 		WRITE_ONCE(dev->queues[i].enabled, true);
 		queue_work(dev->wq, &dev->queues[i].kick);
 	}

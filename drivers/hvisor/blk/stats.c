@@ -57,6 +57,20 @@ static const char *const hvblk_lat_names[HVBLK_LAT_STAGES] = {
 	[HVBLK_LAT_ANSWER] = "done_to_irq",
 };
 
+/*
+ * Forget the notifies stamped before the breakdown was last switched off
+ * (nothing stamps them while it is off). Under hvblk_lat_mutex.
+ */
+static void hvblk_lat_forget_notifies(void)
+{
+	struct hvblk_dev *dev;
+	unsigned int i;
+
+	list_for_each_entry(dev, &hvblk_lat_devs, lat_node)
+		for (i = 0; i < dev->nr_queues; i++)
+			atomic64_set(&dev->queues[i].lat_notify, 0);
+}
+
 /* Switch the static key to @on. Under hvblk_lat_mutex. */
 static void hvblk_lat_apply(bool on)
 {
@@ -66,6 +80,7 @@ static void hvblk_lat_apply(bool on)
 	if (on) {
 		/* Before the key: no stamp of the new period has the old. */
 		WRITE_ONCE(hvblk_lat_seq, hvblk_lat_seq + 1);
+		hvblk_lat_forget_notifies();
 		static_branch_enable(&hvblk_lat_key);
 	} else {
 		static_branch_disable(&hvblk_lat_key);
