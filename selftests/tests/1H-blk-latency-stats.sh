@@ -176,7 +176,8 @@ hvv_run dd if=/dev/zero of=/tmp/lat.img bs=1M count=4 status=none
 one /tmp/lat.img
 
 hvv_run dd if=/dev/zero of=/tmp/loop.img bs=1M count=4 status=none
-loop=$(losetup -f --show /tmp/loop.img) || hvv_fail "losetup failed"
+loop=$(losetup -f) || hvv_fail "no free loop device"
+hvv_run losetup "$loop" /tmp/loop.img
 one "$loop"
 hvv_run losetup -d "$loop"
 
