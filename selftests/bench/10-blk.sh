@@ -86,11 +86,15 @@ lat_switch() {
 # simulator's notify, interrupt and handler times are per request (their
 # sum over the requests: at depth 1 one each per request); its wakeup is
 # per wakeup (one on the notify path of each request, and one per trapped
-# access of the handler, which its time includes). "rest" is fio's mean
-# latency minus the stages on the path of a request at depth 1 (notify,
-# one wakeup, the module's four, interrupt, handler): the guest's block
-# layer, fio, and the module's consumer before its blk notify. Not
-# printed at depth 32, where requests overlap.
+# access of the handler, which its time includes). The module's inject
+# returns only after the guest's handler ran (the simulator's interrupt
+# is an irq_work on the injecting CPU, run as the injection re-enables
+# interrupts), so it holds the simulator's irq and handler: "own" is
+# inject minus those. "rest" is fio's mean latency minus the stages on
+# the path of a request at depth 1 (notify, one wakeup, the module's
+# stages, the injection with the handler): the guest's block layer and
+# fio, and the core's consumer before the blk notify. Not printed at
+# depth 32, where requests overlap.
 breakdown() {
 	lat_switch 1
 	echo reset >$LAT
@@ -108,11 +112,12 @@ breakdown() {
 			ntf = us(s["notify"], rq); wk = us(s["wakeup"], c["wakeup"])
 			irq = us(s["irq"], rq); hnd = us(s["irq_handler"], rq)
 			mod = m["notify_to_pop"] + m["pop_to_submit"] + m["backend"] + \
-				m["done_to_irq"]
-			rest = mean - ntf - wk - mod - irq - hnd
-			printf "#   %s breakdown (us/request, fio %.1f): sim notify %.1f, wakeup %.1f | module notify>pop %.1f, pop>submit %.1f, backend %.1f, done>irq %.1f | sim irq %.1f, handler %.1f",
+				m["done_to_used"] + m["inject"]
+			rest = mean - ntf - wk - mod
+			printf "#   %s breakdown (us/request, fio %.1f): sim notify %.1f, wakeup %.1f | module notify>pop %.1f, pop>submit %.1f, backend %.1f, done>used %.1f, inject %.1f = own %.1f + sim irq %.1f + handler %.1f",
 				name, mean, ntf, wk, m["notify_to_pop"], m["pop_to_submit"],
-				m["backend"], m["done_to_irq"], irq, hnd
+				m["backend"], m["done_to_used"], m["inject"],
+				m["inject"] - irq - hnd, irq, hnd
 			if (qd == 1) printf " | rest %.1f", rest
 			printf "\n"
 			n = rq > 0 ? rq : 1

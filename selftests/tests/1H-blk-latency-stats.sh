@@ -57,7 +57,7 @@ direct_io() {
 # consistent.
 check() {
 	hvv_assert_eq "dev $1: requests counted" "$(field "$1" - requests)" "$2"
-	for st in notify_to_pop pop_to_submit backend done_to_irq; do
+	for st in notify_to_pop pop_to_submit backend done_to_used inject; do
 		c=$(field "$1" $st count)
 		s=$(field "$1" $st sum_ns)
 		m=$(field "$1" $st max_ns)
@@ -78,9 +78,9 @@ check() {
 	done
 }
 
-# sums ID: the four stage sums of device ID, on one line.
+# sums ID: the five stage sums of device ID, on one line.
 sums() {
-	for st in notify_to_pop pop_to_submit backend done_to_irq; do
+	for st in notify_to_pop pop_to_submit backend done_to_used inject; do
 		printf '%s ' "$(field "$1" $st sum_ns)"
 	done
 }
@@ -110,8 +110,8 @@ one() {
 	s2=$(sums "$id")
 	# shellcheck disable=SC2086 # word splitting wanted
 	set -- $s1 $s2
-	if [ "$1" -gt "$5" ] || [ "$2" -gt "$6" ] || [ "$3" -gt "$7" ] ||
-		[ "$4" -gt "$8" ]; then
+	if [ "$1" -gt "$6" ] || [ "$2" -gt "$7" ] || [ "$3" -gt "$8" ] ||
+		[ "$4" -gt "$9" ] || [ "$5" -gt "${10}" ]; then
 		hvv_fail "dev $id: a stage sum went down: $s1-> $s2"
 	fi
 	hvv_log "ok: stage sums grew: $s1-> $s2"

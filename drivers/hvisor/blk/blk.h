@@ -137,7 +137,8 @@ enum {
 	HVBLK_LAT_NOTIFY,	/* QueueNotify seen -> chain taken from the ring */
 	HVBLK_LAT_DISPATCH,	/* chain taken -> last submission to the backing */
 	HVBLK_LAT_BACKEND,	/* submission -> result posted (ki_complete...) */
-	HVBLK_LAT_ANSWER,	/* result -> used ring published, irq injected */
+	HVBLK_LAT_ANSWER,	/* result -> answer published in the used ring */
+	HVBLK_LAT_INJECT,	/* published -> interrupt injection returned */
 	HVBLK_LAT_STAGES,
 };
 
@@ -171,7 +172,7 @@ struct hvblk_req_lat {
 
 /**
  * struct hvblk_lat - latency breakdown counters of a queue
- * @count: requests counted (answered with all four stages stamped)
+ * @count: requests counted (answered with every stage stamped)
  * @polled: of which taken without a QueueNotify of their own
  * @sum: per stage, total ns
  * @max: per stage, the longest, ns
@@ -389,9 +390,9 @@ void hvblk_lat_del_dev(struct hvblk_dev *dev);
 void __hvblk_lat_notify(struct hvblk_queue *q);
 void __hvblk_lat_pop(struct hvblk_queue *q, struct hvblk_req *req);
 void __hvblk_lat_answered(struct hvblk_queue *q, struct hvblk_req **reqs,
-			  unsigned int n);
+			  unsigned int n, u64 used);
 bool hvblk_lat_account(struct hvblk_lat *lat, const struct hvblk_req_lat *t,
-		       u64 answered);
+		       u64 used, u64 injected);
 
 /*
  * The hooks of the data path. Off (the default), each is a static branch
@@ -419,12 +420,16 @@ static inline void hvblk_lat_pop(struct hvblk_queue *q, struct hvblk_req *req)
 		__hvblk_lat_pop(q, req);
 }
 
-/* @reqs were just published in the used ring (poller, kick_mutex). */
+/*
+ * @reqs were published in the used ring at @used (hvblk_lat_stamp(), 0
+ * when it was off) and the interrupt injected (poller, kick_mutex).
+ */
 static inline void hvblk_lat_answered(struct hvblk_queue *q,
-				      struct hvblk_req **reqs, unsigned int n)
+				      struct hvblk_req **reqs, unsigned int n,
+				      u64 used)
 {
 	if (static_branch_unlikely(&hvblk_lat_key))
-		__hvblk_lat_answered(q, reqs, n);
+		__hvblk_lat_answered(q, reqs, n, used);
 }
 
 /* parse.c */

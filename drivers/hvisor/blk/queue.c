@@ -215,6 +215,7 @@ static void hvblk_flush_batch(struct hvblk_queue *q)
 	struct hvisor_vdev *vdev = &q->dev->vdev;
 	unsigned int i, n = q->nr_batch;
 	struct hvblk_req *req;
+	u64 used = 0;
 
 	lockdep_assert_held(&q->kick_mutex);
 	if (!n)
@@ -226,8 +227,9 @@ static void hvblk_flush_batch(struct hvblk_queue *q)
 		hvblk_count(vdev, req);
 	}
 	hvisor_vq_push_batch(q->vq, q->batch_used, n);
+	hvblk_lat_stamp(&used);
 	hvisor_vdev_vq_interrupt(vdev, q->vq);
-	hvblk_lat_answered(q, q->batch, n);
+	hvblk_lat_answered(q, q->batch, n, used);
 	q->nr_batch = 0;
 	for (i = 0; i < n; i++)
 		hvblk_put_req(q, q->batch[i]);

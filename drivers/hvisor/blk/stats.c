@@ -4,8 +4,9 @@
  * parameter blk_latency is set, every request that reaches the backing is
  * stamped where the module learns of its QueueNotify, where the poller
  * takes it from the avail ring, where it is (last) submitted to the
- * backing, where its result is posted and where its answer is published
- * with the interrupt injected; the four differences are summed per queue.
+ * backing, where its result is posted, where its answer is published in
+ * the used ring and where the injection of the interrupt returns; the
+ * five differences are summed per queue.
  * /sys/kernel/debug/hvisor_vhost_blk/latency shows them per device (the
  * queues summed); a write there resets them. Documentation/blk.rst,
  * section "Latency breakdown", describes the stages and the format.
@@ -54,7 +55,8 @@ static const char *const hvblk_lat_names[HVBLK_LAT_STAGES] = {
 	[HVBLK_LAT_NOTIFY] = "notify_to_pop",
 	[HVBLK_LAT_DISPATCH] = "pop_to_submit",
 	[HVBLK_LAT_BACKEND] = "backend",
-	[HVBLK_LAT_ANSWER] = "done_to_irq",
+	[HVBLK_LAT_ANSWER] = "done_to_used",
+	[HVBLK_LAT_INJECT] = "inject",
 };
 
 /*
@@ -117,7 +119,8 @@ MODULE_PARM_DESC(blk_latency,
  * hvblk_lat_account() - count one answered request
  * @lat: its queue's counters
  * @t: its stamps
- * @answered: when its answer was published (ns)
+ * @used: when its answer was published in the used ring (ns)
+ * @injected: when the injection of the interrupt returned (ns)
  *
  * Pure: the caller serialises @lat. A request missing a stamp (it did not
  * reach the backing, or the breakdown was switched during it) is not
@@ -127,10 +130,10 @@ MODULE_PARM_DESC(blk_latency,
  * Return: true when counted.
  */
 bool hvblk_lat_account(struct hvblk_lat *lat, const struct hvblk_req_lat *t,
-		       u64 answered)
+		       u64 used, u64 injected)
 {
 	const u64 at[HVBLK_LAT_STAGES + 1] = {
-		t->notify, t->pop, t->submit, t->done, answered,
+		t->notify, t->pop, t->submit, t->done, used, injected,
 	};
 	unsigned int i;
 	u64 d;
@@ -188,9 +191,10 @@ void __hvblk_lat_pop(struct hvblk_queue *q, struct hvblk_req *req)
  * @q: their queue; kick_mutex held
  * @reqs: the requests, answered by one used-ring update and interrupt
  * @n: entries in @reqs
+ * @used: when the used-ring update was published
  */
 void __hvblk_lat_answered(struct hvblk_queue *q, struct hvblk_req **reqs,
-			  unsigned int n)
+			  unsigned int n, u64 used)
 {
 	unsigned long seq = READ_ONCE(hvblk_lat_seq);
 	u64 now = ktime_get_ns();
@@ -199,7 +203,7 @@ void __hvblk_lat_answered(struct hvblk_queue *q, struct hvblk_req **reqs,
 	lockdep_assert_held(&q->kick_mutex);
 	for (i = 0; i < n; i++)
 		if (reqs[i]->lat.seq == seq)
-			hvblk_lat_account(&q->lat, &reqs[i]->lat, now);
+			hvblk_lat_account(&q->lat, &reqs[i]->lat, used, now);
 }
 
 /**

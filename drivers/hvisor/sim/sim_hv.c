@@ -226,12 +226,14 @@ static struct sim_hv {
  * @deadline: when it gives up
  * @last_help: when it last ran the consumer itself
  * @can_sleep: the issuing context may sleep
+ * @lat_start: sim_lat_start() when the access started
  */
 struct sim_wait {
 	u64 start;
 	u64 deadline;
 	u64 last_help;
 	bool can_sleep;
+	u64 lat_start;
 };
 
 /*
@@ -257,6 +259,7 @@ static void sim_hv_wait_init(struct sim_wait *w)
 	w->deadline = w->start + timeout;
 	w->last_help = w->start;
 	w->can_sleep = sim_hv_can_sleep();
+	w->lat_start = sim_lat_start();
 }
 
 /*
@@ -488,8 +491,11 @@ static bool sim_hv_queue(struct hvisor_virtio_bridge *br,
 			return false;
 	}
 	atomic64_inc(&sim.stats.requests);
-	if (req->need_interrupt)
+	if (req->need_interrupt) {
 		atomic64_inc(&sim.stats.notifies);
+		/* Queued: root's side (the wakeup's stage) starts here. */
+		sim_lat_end(SIM_LAT_NOTIFY, w->lat_start);
+	}
 	/*
 	 * hvisor has no barrier here, so its req_rear store may pass the
 	 * need_wakeup load and a wakeup can be lost; we do the same unless
@@ -648,7 +654,6 @@ bool sim_hv_access(u32 zone, u64 addr, u32 size, u64 *value, bool is_write)
 		.is_write = is_write,
 	};
 	struct sim_wait w;
-	u64 start;
 	bool ok;
 
 	if (!is_write)
@@ -661,7 +666,6 @@ bool sim_hv_access(u32 zone, u64 addr, u32 size, u64 *value, bool is_write)
 		(addr & (HVISOR_VIRTIO_REGION_SIZE - 1)) ==
 		HVISOR_VIRTIO_NOTIFY_OFFSET;
 	sim_hv_wait_init(&w);
-	start = sim_lat_start();
 	if (req.need_interrupt) {
 		/* Posted: no slot; hvisor reports the physical CPU. */
 		req.src_cpu = raw_smp_processor_id();
@@ -673,8 +677,8 @@ bool sim_hv_access(u32 zone, u64 addr, u32 size, u64 *value, bool is_write)
 		sim_hv_timeout(&req);
 		return false;
 	}
-	sim_lat_end(req.need_interrupt ? SIM_LAT_NOTIFY : SIM_LAT_ACCESS,
-		    start);
+	if (!req.need_interrupt)
+		sim_lat_end(SIM_LAT_ACCESS, w.lat_start);
 	return true;
 }
 

@@ -1147,10 +1147,10 @@ static void blk_lat_account_stages(struct kunit *test)
 	};
 	struct hvblk_lat lat = {};
 
-	KUNIT_EXPECT_TRUE(test, hvblk_lat_account(&lat, &t, 2500));
+	KUNIT_EXPECT_TRUE(test, hvblk_lat_account(&lat, &t, 2500, 2600));
 	t.polled = true;
 	t.notify = t.pop;
-	KUNIT_EXPECT_TRUE(test, hvblk_lat_account(&lat, &t, 1800));
+	KUNIT_EXPECT_TRUE(test, hvblk_lat_account(&lat, &t, 1800, 1830));
 	KUNIT_EXPECT_EQ(test, lat.count, 2ULL);
 	KUNIT_EXPECT_EQ(test, lat.polled, 1ULL);
 	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_NOTIFY], 100ULL);
@@ -1159,6 +1159,8 @@ static void blk_lat_account_stages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_ANSWER], 900ULL);
 	KUNIT_EXPECT_EQ(test, lat.max[HVBLK_LAT_NOTIFY], 100ULL);
 	KUNIT_EXPECT_EQ(test, lat.max[HVBLK_LAT_ANSWER], 800ULL);
+	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_INJECT], 130ULL);
+	KUNIT_EXPECT_EQ(test, lat.max[HVBLK_LAT_INJECT], 100ULL);
 }
 
 /*
@@ -1173,13 +1175,13 @@ static void blk_lat_account_partial(struct kunit *test)
 	};
 	struct hvblk_lat lat = {};
 
-	KUNIT_EXPECT_FALSE(test, hvblk_lat_account(&lat, &t, 2000));
+	KUNIT_EXPECT_FALSE(test, hvblk_lat_account(&lat, &t, 2000, 2100));
 	t.submit = 1200;
-	KUNIT_EXPECT_FALSE(test, hvblk_lat_account(&lat, &t, 0));
+	KUNIT_EXPECT_FALSE(test, hvblk_lat_account(&lat, &t, 0, 2100));
 	KUNIT_EXPECT_EQ(test, lat.count, 0ULL);
 	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_BACKEND], 0ULL);
 	t.done = 1150;
-	KUNIT_EXPECT_TRUE(test, hvblk_lat_account(&lat, &t, 2000));
+	KUNIT_EXPECT_TRUE(test, hvblk_lat_account(&lat, &t, 2000, 2100));
 	KUNIT_EXPECT_EQ(test, lat.count, 1ULL);
 	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_BACKEND], 0ULL);
 	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_ANSWER], 850ULL);
