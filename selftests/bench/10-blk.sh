@@ -17,7 +17,11 @@
 # /proc/stat, 10 ms ticks: USER_HZ), and what crossed the bridge per guest request
 # (hvisorctl status before and after the job: trapped accesses, queue
 # notifies, guest interrupts, wakeups of root), since counts carry over
-# to real hvisor where TCG timings do not. Benchmarks never fail on a
+# to real hvisor where TCG timings do not. For brd and null_blk, random
+# reads and writes at depth 1 and 32 are run once more as guest jobs with
+# the latency breakdown on (blk_latency and the simulator's latency;
+# Documentation/blk.rst, "Latency breakdown"), printed under the job's
+# line as the mean per request of each stage. Benchmarks never fail on a
 # number; they fail only when something breaks.
 # HVV-NEEDS: fio mkfs.ext4
 # HVV-NEEDS-MODULES: brd null_blk
@@ -62,6 +66,65 @@ counters() {
 	hvisorctl status | awk '/^requests / { r = $2 } /^notifies / { n = $2 }
 		/^interrupts / { i = $2 } /^wakeups / { w = $2 }
 		END { print r, n, i, w }'
+}
+
+LAT=/sys/kernel/debug/hvisor_vhost_blk/latency
+SIMLAT=/sys/kernel/debug/hvisor_vhost_sim/latency
+
+# lat_switch 0|1: the breakdown off or on, in the module and the simulator.
+lat_switch() {
+	if ! echo "$1" >/sys/module/hvisor_vhost/parameters/blk_latency ||
+		! echo "$1" >/sys/module/hvisor_vhost_sim/parameters/latency; then
+		hvv_fail "cannot switch the latency breakdown"
+	fi
+}
+
+# breakdown NAME RW QD VD ID: the guest job again with the breakdown on
+# (its own run: the table's numbers stay those of the data path with it
+# off), printed as two lines: the mean per request of each stage in us,
+# in the order a request meets them, and the counts behind them. The
+# simulator's notify, interrupt and handler times are per request (their
+# sum over the requests: at depth 1 one each per request); its wakeup is
+# per wakeup (one on the notify path of each request, and one per trapped
+# access of the handler, which its time includes). The module's inject
+# returns only after the guest's handler ran (the simulator's interrupt
+# is an irq_work on the injecting CPU, run as the injection re-enables
+# interrupts), so it holds the simulator's irq and handler: "own" is
+# inject minus those. "rest" is fio's mean latency minus the stages on
+# the path of a request at depth 1 (notify, one wakeup, the module's
+# stages, the injection with the handler): the guest's block layer and
+# fio, and the core's consumer before the blk notify. Not printed at
+# depth 32, where requests overlap.
+breakdown() {
+	lat_switch 1
+	echo reset >$LAT
+	echo reset >$SIMLAT
+	_t=$(fio_run guest "/dev/$4" "$2" "$3" 4k 1)
+	lat_switch 0
+	{ echo "fio $_t"; cat $LAT $SIMLAT; } | awk -v id="$5" -v name="$1" \
+		-v qd="$3" '
+		function us(ns, n) { return n > 0 ? ns / n / 1000 : 0 }
+		$1 == "fio" { iops = $2; mean = $3 }
+		$1 == "dev" && $2 == id && $3 == "queues" { rq = $6; pol = $8 }
+		$1 == "dev" && $2 == id && $3 == "stage" { m[$4] = us($8, $6) }
+		$1 == "stage" { c[$2] = $4; s[$2] = $6 }
+		END {
+			ntf = us(s["notify"], rq); wk = us(s["wakeup"], c["wakeup"])
+			irq = us(s["irq"], rq); hnd = us(s["irq_handler"], rq)
+			mod = m["notify_to_pop"] + m["pop_to_submit"] + m["backend"] + \
+				m["done_to_used"] + m["inject"]
+			rest = mean - ntf - wk - mod
+			printf "#   %s breakdown (us/request, fio %.1f): sim notify %.1f, wakeup %.1f | module notify>pop %.1f, pop>submit %.1f, backend %.1f, done>used %.1f, inject %.1f = own %.1f + sim irq %.1f + handler %.1f",
+				name, mean, ntf, wk, m["notify_to_pop"], m["pop_to_submit"],
+				m["backend"], m["done_to_used"], m["inject"],
+				m["inject"] - irq - hnd, irq, hnd
+			if (qd == 1) printf " | rest %.1f", rest
+			printf "\n"
+			n = rq > 0 ? rq : 1
+			printf "#   %s counts: %d requests (%d polled), per request %.2f notifies, %.2f wakeups, %.2f trapped accesses of %.1f us, %.2f interrupts\n",
+				name, rq, pol, c["notify"] / n, c["wakeup"] / n,
+				c["access"] / n, us(s["access"], c["access"]), c["irq"] / n
+		}'
 }
 
 # backing NAME: load the module for NAME; print its block device, or
@@ -111,6 +174,10 @@ bench() {
 	for rw in randread randwrite; do
 		for qd in 1 32 128; do
 			job "$b_name-$rw-qd$qd" $rw $qd 4k 1 "$b_dev" "$vd"
+			case $b_name-$qd in
+			brd-1 | brd-32 | null_blk-1 | null_blk-32)
+				breakdown "$b_name-$rw-qd$qd" $rw $qd "$vd" "$id" ;;
+			esac
 		done
 	done
 	job "$b_name-read-64k-qd32" read 32 64k 1 "$b_dev" "$vd"

@@ -45,6 +45,8 @@ static void hvblk_free(struct hvblk_dev *dev)
 {
 	unsigned int i;
 
+	/* No debugfs reader looks at it any more. */
+	hvblk_lat_del_dev(dev);
 	if (dev->wq)
 		destroy_workqueue(dev->wq);
 	for (i = 0; i < dev->nr_queues; i++) {
@@ -329,6 +331,7 @@ static struct hvblk_dev *hvblk_alloc(u32 nr_queues, u32 queue_size)
 	if (!dev)
 		return NULL;
 	dev->nr_queues = nr_queues;
+	INIT_LIST_HEAD(&dev->lat_node);
 	for (i = 0; i < nr_queues; i++) {
 		struct hvblk_queue *q = &dev->queues[i];
 
@@ -337,6 +340,7 @@ static struct hvblk_dev *hvblk_alloc(u32 nr_queues, u32 queue_size)
 		INIT_WORK(&q->slow, hvblk_slow_work);
 		init_llist_head(&q->slow_list);
 		init_llist_head(&q->done);
+		atomic64_set(&q->lat_notify, 0);
 		mutex_init(&q->kick_mutex);
 		spin_lock_init(&q->free_lock);
 	}
@@ -374,6 +378,7 @@ static struct hvisor_vdev *hvblk_create(const struct hvisor_vhost_dev_config *cf
 	ret = hvblk_init_transport(dev, queue_size);
 	if (ret)
 		goto err_free;
+	hvblk_lat_add_dev(dev);
 	return &dev->vdev;
 err_free:
 	hvblk_free(dev);
@@ -413,6 +418,8 @@ static void hvblk_fill_info(struct hvisor_vdev *vdev,
 const struct hvisor_dev_type hvisor_blk_type = {
 	.type = HVISOR_VHOST_DEV_BLK,
 	.name = "blk",
+	.init = hvblk_lat_init,
+	.exit = hvblk_lat_exit,
 	.create = hvblk_create,
 	.fill_info = hvblk_fill_info,
 };

@@ -9,6 +9,7 @@
  *   queue.c  per queue: the poller (ring consumer, completions, batched
  *            answers), the blocking worker, request slots, reset, abort
  *   blk.c    device creation, limits, config space, features, listing
+ *   stats.c  the per-request latency breakdown (blk_latency, debugfs)
  *
  * Data flow, per virtqueue (Documentation/blk.rst):
  *
@@ -31,6 +32,9 @@
 #include <linux/atomic.h>
 #include <linux/bvec.h>
 #include <linux/fs.h>
+#include <linux/jump_label.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
@@ -126,6 +130,66 @@ struct hvblk_dev;
 struct hvblk_queue;
 
 /*
+ * Stages of the latency breakdown of one request (stats.c, the
+ * "Latency breakdown" section of Documentation/blk.rst).
+ */
+enum {
+	HVBLK_LAT_NOTIFY,	/* QueueNotify seen -> chain taken from the ring */
+	HVBLK_LAT_DISPATCH,	/* chain taken -> last submission to the backing */
+	HVBLK_LAT_BACKEND,	/* submission -> result posted (ki_complete...) */
+	HVBLK_LAT_ANSWER,	/* result -> answer published in the used ring */
+	HVBLK_LAT_INJECT,	/* published -> interrupt injection returned */
+	HVBLK_LAT_STAGES,
+};
+
+/**
+ * struct hvblk_req_lat - time stamps of one request (ns, ktime_get_ns())
+ * @seq: hvblk_lat_seq when the chain was taken; a stamp of an earlier
+ *	enabled period (the slot was reused while the breakdown was off)
+ *	never matches, so such a request is not counted
+ * @polled: the chain came without a QueueNotify of its own (the poller
+ *	found it while running): @notify is the time it was taken
+ * @notify: the first QueueNotify of the queue not yet followed by a take
+ * @pop: taken from the avail ring
+ * @submit: the last submission to the backing (reads and writes: the
+ *	last attempt; others: the worker starts them)
+ * @done: the result of that submission posted
+ *
+ * Written only while the breakdown is on, each by whoever owns the slot
+ * at that moment (blk.h's rules for struct hvblk_req: the poller, then
+ * the backing's completion or the worker, then the poller again; the
+ * hand-overs are the llist operations, fully ordered). A chain taken
+ * while it is off leaves old stamps, which @seq then rejects.
+ */
+struct hvblk_req_lat {
+	unsigned long seq;
+	bool polled;
+	u64 notify;
+	u64 pop;
+	u64 submit;
+	u64 done;
+};
+
+/**
+ * struct hvblk_lat - latency breakdown counters of a queue
+ * @count: requests counted (answered with every stage stamped)
+ * @polled: of which taken without a QueueNotify of their own
+ * @sum: per stage, total ns
+ * @max: per stage, the longest, ns
+ *
+ * Updated by the poller only, with the queue's kick_mutex held (it
+ * answers every counted request); read and reset by debugfs under the
+ * same mutex, so a reader sees every counter of a queue at one instant.
+ * No other lock, no atomics.
+ */
+struct hvblk_lat {
+	u64 count;
+	u64 polled;
+	u64 sum[HVBLK_LAT_STAGES];
+	u64 max[HVBLK_LAT_STAGES];
+};
+
+/*
  * struct hvblk_req.state: who answers the guest. Changed only with the
  * queue's kick_mutex held (poller, hvblk_abort()), so the poller's reap and
  * the abort never both answer; the worker only reads it (READ_ONCE) to
@@ -162,6 +226,7 @@ enum {
  *	aborted request (hvblk_hold()), dropped when its result comes
  * @nr_held: entries in @held
  * @vqr: the chain as popped; @vqr.iov points to @iov or to the big iov
+ * @lat: latency breakdown stamps (only while blk_latency is on)
  * @cmd: the parsed request
  * @nr_bvec: entries of @bvec in use
  * @bvec: the data buffers as pages of root's linear map (direct I/O)
@@ -187,6 +252,7 @@ struct hvblk_req {
 	struct folio **held;
 	unsigned int nr_held;
 	struct hvisor_vq_req vqr;
+	struct hvblk_req_lat lat;
 	struct hvblk_cmd cmd;
 	unsigned int nr_bvec;
 	struct bio_vec bvec[HVBLK_MAX_BVEC];
@@ -223,6 +289,10 @@ struct hvblk_req {
  * @big_busy: a request holds @big_iov
  * @big_wait: the poller stopped on a long chain while @big_busy; giving
  *	back the slot holding @big_iov requeues it
+ * @lat_notify: latency breakdown: time of the first QueueNotify not yet
+ *	followed by a take, 0 when none (set by hvblk_notify() in any
+ *	context with a cmpxchg from 0, taken by the poller with an xchg)
+ * @lat: latency breakdown counters, under @kick_mutex (struct hvblk_lat)
  */
 struct hvblk_queue {
 	struct hvblk_dev *dev;
@@ -245,6 +315,8 @@ struct hvblk_queue {
 	unsigned int big_nr;
 	bool big_busy;
 	bool big_wait;
+	atomic64_t lat_notify;
+	struct hvblk_lat lat;		/* under @kick_mutex */
 };
 
 /**
@@ -276,6 +348,8 @@ struct hvblk_queue {
  * @lim: request limits
  * @serial: VIRTIO_BLK_T_GET_ID answer
  * @config: the config space the guest reads
+ * @lat_node: entry in stats.c's list of devices, which debugfs walks
+ *	(under hvblk_lat_mutex; removed before the device is freed)
  * @nr_queues: entries in @queues
  * @queues: per-virtqueue state
  */
@@ -295,6 +369,7 @@ struct hvblk_dev {
 	struct hvblk_limits lim;
 	char serial[VIRTIO_BLK_ID_BYTES];
 	struct virtio_blk_config config;
+	struct list_head lat_node;
 	unsigned int nr_queues;
 	struct hvblk_queue queues[];
 };
@@ -302,6 +377,59 @@ struct hvblk_dev {
 static inline struct hvblk_dev *to_hvblk(struct hvisor_vdev *vdev)
 {
 	return container_of(vdev, struct hvblk_dev, vdev);
+}
+
+/* stats.c: the latency breakdown. */
+DECLARE_STATIC_KEY_FALSE(hvblk_lat_key);
+extern unsigned long hvblk_lat_seq;
+
+int hvblk_lat_init(void);
+void hvblk_lat_exit(void);
+void hvblk_lat_add_dev(struct hvblk_dev *dev);
+void hvblk_lat_del_dev(struct hvblk_dev *dev);
+void __hvblk_lat_notify(struct hvblk_queue *q);
+void __hvblk_lat_pop(struct hvblk_queue *q, struct hvblk_req *req);
+void __hvblk_lat_answered(struct hvblk_queue *q, struct hvblk_req **reqs,
+			  unsigned int n, u64 used);
+bool hvblk_lat_account(struct hvblk_lat *lat, const struct hvblk_req_lat *t,
+		       u64 used, u64 injected);
+
+/*
+ * The hooks of the data path. Off (the default), each is a static branch
+ * patched to a no-op: the data path pays nothing for the breakdown.
+ */
+
+/* Stamp @t with the time now. */
+static inline void hvblk_lat_stamp(u64 *t)
+{
+	if (static_branch_unlikely(&hvblk_lat_key))
+		*t = ktime_get_ns();
+}
+
+/* A QueueNotify of @q (hvblk_notify(), any context). */
+static inline void hvblk_lat_notify(struct hvblk_queue *q)
+{
+	if (static_branch_unlikely(&hvblk_lat_key))
+		__hvblk_lat_notify(q);
+}
+
+/* @req was just taken from @q's avail ring (poller). */
+static inline void hvblk_lat_pop(struct hvblk_queue *q, struct hvblk_req *req)
+{
+	if (static_branch_unlikely(&hvblk_lat_key))
+		__hvblk_lat_pop(q, req);
+}
+
+/*
+ * @reqs were published in the used ring at @used (hvblk_lat_stamp(), 0
+ * when it was off) and the interrupt injected (poller, kick_mutex).
+ */
+static inline void hvblk_lat_answered(struct hvblk_queue *q,
+				      struct hvblk_req **reqs, unsigned int n,
+				      u64 used)
+{
+	if (static_branch_unlikely(&hvblk_lat_key))
+		__hvblk_lat_answered(q, reqs, n, used);
 }
 
 /* parse.c */

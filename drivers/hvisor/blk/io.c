@@ -367,8 +367,10 @@ static ssize_t hvblk_submit(struct hvblk_req *req, bool nowait)
 	if (nowait)
 		iocb->ki_flags |= IOCB_NOWAIT;
 	req->frozen = false;
-	if (!write)
+	if (!write) {
+		hvblk_lat_stamp(&req->lat.submit);
 		return hvisor_call_read_iter(file, iocb, &it);
+	}
 	iocb->ki_flags |= IOCB_WRITE;
 	if (!hvblk_start_write(req, nowait))
 		return -EAGAIN;
@@ -377,6 +379,7 @@ static ssize_t hvblk_submit(struct hvblk_req *req, bool nowait)
 		hvblk_end_write(req);
 		return -ECANCELED;
 	}
+	hvblk_lat_stamp(&req->lat.submit);
 	ret = hvisor_call_write_iter(file, iocb, &it);
 	if (ret != -EIOCBQUEUED)
 		hvblk_end_write(req);
@@ -426,6 +429,7 @@ void hvblk_rw_start(struct hvblk_req *req)
 	ret = hvblk_submit(req, true);
 	if (ret == -EIOCBQUEUED)
 		return;
+	hvblk_lat_stamp(&req->lat.done);
 	req->res = ret;
 	hvblk_rw_result(req);
 }
@@ -500,6 +504,7 @@ void hvblk_slow_one(struct hvblk_req *req)
 			req->res = ret;
 		} else {
 			req->direct = false;
+			hvblk_lat_stamp(&req->lat.submit);
 			if (in)
 				status = hvblk_do_read(dev->file, req, &req->in);
 			else
@@ -507,6 +512,7 @@ void hvblk_slow_one(struct hvblk_req *req)
 			req->res = status == VIRTIO_BLK_S_OK ? req->cmd.len : -EIO;
 		}
 	} else {
+		hvblk_lat_stamp(&req->lat.submit);
 		req->status = hvblk_execute(dev, req, &req->in, &out);
 	}
 	hvblk_post_done(req);

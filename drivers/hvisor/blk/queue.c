@@ -153,6 +153,7 @@ void hvblk_post_done(struct hvblk_req *req)
 {
 	struct hvblk_queue *q = req->q;
 
+	hvblk_lat_stamp(&req->lat.done);
 	rcu_read_lock();
 	/* Only the first result posted since the last reap kicks. */
 	if (llist_add(&req->node, &q->done))
@@ -214,6 +215,7 @@ static void hvblk_flush_batch(struct hvblk_queue *q)
 	struct hvisor_vdev *vdev = &q->dev->vdev;
 	unsigned int i, n = q->nr_batch;
 	struct hvblk_req *req;
+	u64 used = 0;
 
 	lockdep_assert_held(&q->kick_mutex);
 	if (!n)
@@ -225,7 +227,9 @@ static void hvblk_flush_batch(struct hvblk_queue *q)
 		hvblk_count(vdev, req);
 	}
 	hvisor_vq_push_batch(q->vq, q->batch_used, n);
+	hvblk_lat_stamp(&used);
 	hvisor_vdev_vq_interrupt(vdev, q->vq);
+	hvblk_lat_answered(q, q->batch, n, used);
 	q->nr_batch = 0;
 	for (i = 0; i < n; i++)
 		hvblk_put_req(q, q->batch[i]);
@@ -407,6 +411,8 @@ static int hvblk_pop_one(struct hvblk_queue *q)
 	ret = hvisor_vq_pop(q->vq, &req->vqr);
 	if (ret == -EMSGSIZE)
 		ret = hvblk_pop_long(q, req);
+	if (ret > 0 || ret == -EMSGSIZE)
+		hvblk_lat_pop(q, req);
 	if (ret > 0) {
 		hvblk_dispatch(q, req);
 		return 1;
@@ -503,8 +509,10 @@ void hvblk_notify(struct hvisor_vdev *vdev, unsigned int qidx)
 {
 	struct hvblk_dev *dev = to_hvblk(vdev);
 
-	if (qidx < dev->nr_queues)
-		queue_work(dev->wq, &dev->queues[qidx].kick);
+	if (qidx >= dev->nr_queues)
+		return;
+	hvblk_lat_notify(&dev->queues[qidx]);
+	queue_work(dev->wq, &dev->queues[qidx].kick);
 }
 
 void hvblk_driver_ok(struct hvisor_vdev *vdev)
@@ -513,6 +521,8 @@ void hvblk_driver_ok(struct hvisor_vdev *vdev)
 	unsigned int i;
 
 	for (i = 0; i < dev->nr_queues; i++) {
+		/* A notify of before the reset is no request's. */
+		atomic64_set(&dev->queues[i].lat_notify, 0);
 		WRITE_ONCE(dev->queues[i].enabled, true);
 		queue_work(dev->wq, &dev->queues[i].kick);
 	}

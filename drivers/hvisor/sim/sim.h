@@ -48,6 +48,23 @@ void sim_hv_count_irq_held(void);
 void sim_hv_count_irq_lowered(void);
 u32 sim_hv_poll_us(void);
 
+/*
+ * The simulator's side of the latency breakdown (module parameter
+ * "latency", debugfs hvisor_vhost_sim/latency, Documentation/simulator.rst).
+ */
+enum {
+	SIM_LAT_NOTIFY,		/* QueueNotify store -> queued, wakeup sent */
+	SIM_LAT_WAKEUP,		/* wakeup sent -> root's consumer called */
+	SIM_LAT_ACCESS,		/* a waiting trapped access -> answered */
+	SIM_LAT_IRQ,		/* guest interrupt raised -> its handler runs */
+	SIM_LAT_HANDLER,	/* the guest's handler, its accesses included */
+	SIM_LAT_STAGES,
+};
+
+u64 sim_lat_start(void);
+void sim_lat_end(unsigned int stage, u64 start);
+void sim_lat_since(unsigned int stage, u64 from, u64 now);
+
 struct dentry *sim_hv_debugfs(void);
 
 /* sim_zone.c: hvisor's zone management. */

@@ -37,6 +37,7 @@
 #include <linux/irq_work.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/preempt.h>
@@ -93,6 +94,11 @@ module_param(res_ring_full, bool, 0644);
 MODULE_PARM_DESC(res_ring_full,
 		 "while set, FINISH_REQ leaves the result ring looking full to root (a hypervisor fallen behind): root cannot queue an interrupt until it is cleared");
 
+static bool latency;
+module_param(latency, bool, 0644);
+MODULE_PARM_DESC(latency,
+		 "count the simulator's side of the latency breakdown (debugfs hvisor_vhost_sim/latency; default off)");
+
 enum sim_wake_mode {
 	SIM_WAKE_REMOTE,
 	SIM_WAKE_LOCAL,
@@ -145,6 +151,21 @@ struct sim_hv_stats {
 };
 
 /**
+ * struct sim_lat_stage - one stage of the latency breakdown
+ * @count: times it was measured
+ * @sum: total ns
+ * @max: the longest, ns
+ *
+ * Updated from any context with atomics only (no lock); a reader may see
+ * @count and @sum of slightly different instants while the stage runs.
+ */
+struct sim_lat_stage {
+	atomic64_t count;
+	atomic64_t sum;
+	atomic64_t max;
+};
+
+/**
  * struct sim_hv - the simulated hypervisor
  * @bridge: the bridge page from INIT_VIRTIO; NULL before and after. Set
  *	and cleared in process context while no guest device exists, so an
@@ -174,6 +195,10 @@ struct sim_hv_stats {
  *	root's result ring lock serialises)
  * @res_front: see @res_parked
  * @stats: counters
+ * @wake_ns: latency breakdown: when the oldest wakeup not yet received
+ *	by root was sent, 0 when none (cmpxchg from 0 by the sender, xchg
+ *	by the receiving end)
+ * @lat: latency breakdown, per SIM_LAT_* stage
  */
 static struct sim_hv {
 	struct hvisor_virtio_bridge *bridge;
@@ -191,6 +216,8 @@ static struct sim_hv {
 	bool res_parked;
 	u32 res_front;
 	struct sim_hv_stats stats;
+	atomic64_t wake_ns;
+	struct sim_lat_stage lat[SIM_LAT_STAGES];
 } sim;
 
 /**
@@ -199,12 +226,14 @@ static struct sim_hv {
  * @deadline: when it gives up
  * @last_help: when it last ran the consumer itself
  * @can_sleep: the issuing context may sleep
+ * @lat_start: sim_lat_start() when the access started
  */
 struct sim_wait {
 	u64 start;
 	u64 deadline;
 	u64 last_help;
 	bool can_sleep;
+	u64 lat_start;
 };
 
 /*
@@ -230,6 +259,7 @@ static void sim_hv_wait_init(struct sim_wait *w)
 	w->deadline = w->start + timeout;
 	w->last_help = w->start;
 	w->can_sleep = sim_hv_can_sleep();
+	w->lat_start = sim_lat_start();
 }
 
 /*
@@ -261,6 +291,66 @@ static bool sim_hv_backoff(struct sim_wait *w)
 	return true;
 }
 
+/**
+ * sim_lat_start() - the start of a stage of the latency breakdown
+ *
+ * Return: the time now (ns, ktime_get_ns()), or 0 while the "latency"
+ * parameter is off: sim_lat_end() then counts nothing.
+ */
+u64 sim_lat_start(void)
+{
+	return READ_ONCE(latency) ? ktime_get_ns() : 0;
+}
+
+/**
+ * sim_lat_since() - count a stage that ran from @from to @now
+ * @stage: SIM_LAT_*
+ * @from: its start (0: not measured, nothing is counted)
+ * @now: its end; before @from (two CPUs' clocks) counts as 0
+ */
+void sim_lat_since(unsigned int stage, u64 from, u64 now)
+{
+	struct sim_lat_stage *st = &sim.lat[stage];
+	u64 d = now > from ? now - from : 0;
+	s64 old, cur;
+
+	if (!from || !now)
+		return;
+	atomic64_inc(&st->count);
+	atomic64_add(d, &st->sum);
+	old = atomic64_read(&st->max);
+	while ((u64)old < d) {
+		cur = atomic64_cmpxchg(&st->max, old, d);
+		if (cur == old)
+			break;
+		old = cur;
+	}
+}
+
+/**
+ * sim_lat_end() - count a stage that started at @start and ends now
+ * @stage: SIM_LAT_*
+ * @start: sim_lat_start() at its start
+ */
+void sim_lat_end(unsigned int stage, u64 start)
+{
+	if (start)
+		sim_lat_since(stage, start, ktime_get_ns());
+}
+
+/*
+ * Root is about to receive a wakeup: count how long it took since it was
+ * sent. The stamp is taken even while the parameter is off, so that no
+ * stale one is left for a later period.
+ */
+static void sim_hv_wake_received(void)
+{
+	u64 sent = atomic64_xchg(&sim.wake_ns, 0);
+
+	if (sent && READ_ONCE(latency))
+		sim_lat_since(SIM_LAT_WAKEUP, sent, ktime_get_ns());
+}
+
 /* IPI handler on the target CPU: hard interrupt, like hvisor's wakeup. */
 static void sim_hv_wake_ipi(void *info)
 {
@@ -275,11 +365,13 @@ static void sim_hv_wake_ipi(void *info)
 	 * request before that xchg, so the consumer below sees the request.
 	 */
 	smp_mb();
+	sim_hv_wake_received();
 	hvisor_vhost_wakeup();
 }
 
 static void sim_hv_wake_local(struct irq_work *work)
 {
+	sim_hv_wake_received();
 	hvisor_vhost_wakeup();
 }
 
@@ -320,6 +412,7 @@ static void sim_hv_wake_remote(void)
 static void sim_hv_deliver_wakeup(void)
 {
 	unsigned int every = READ_ONCE(lose_wakeup_every);
+	u64 sent;
 
 	/* Root finds the request by polling. */
 	if (sim.mode == SIM_WAKE_NONE)
@@ -329,8 +422,12 @@ static void sim_hv_deliver_wakeup(void)
 		return;
 	}
 	atomic64_inc(&sim.stats.wakeups_sent);
+	sent = sim_lat_start();
+	if (sent)
+		atomic64_cmpxchg(&sim.wake_ns, 0, sent);
 	switch (sim.mode) {
 	case SIM_WAKE_DIRECT:
+		sim_hv_wake_received();
 		hvisor_vhost_wakeup();
 		break;
 	case SIM_WAKE_LOCAL:
@@ -394,8 +491,11 @@ static bool sim_hv_queue(struct hvisor_virtio_bridge *br,
 			return false;
 	}
 	atomic64_inc(&sim.stats.requests);
-	if (req->need_interrupt)
+	if (req->need_interrupt) {
 		atomic64_inc(&sim.stats.notifies);
+		/* Queued: root's side (the wakeup's stage) starts here. */
+		sim_lat_end(SIM_LAT_NOTIFY, w->lat_start);
+	}
 	/*
 	 * hvisor has no barrier here, so its req_rear store may pass the
 	 * need_wakeup load and a wakeup can be lost; we do the same unless
@@ -573,9 +673,13 @@ bool sim_hv_access(u32 zone, u64 addr, u32 size, u64 *value, bool is_write)
 	} else {
 		ok = sim_hv_access_wait(br, &req, value, &w);
 	}
-	if (!ok)
+	if (!ok) {
 		sim_hv_timeout(&req);
-	return ok;
+		return false;
+	}
+	if (!req.need_interrupt)
+		sim_lat_end(SIM_LAT_ACCESS, w.lat_start);
+	return true;
 }
 
 /**
@@ -747,6 +851,59 @@ static int sim_hv_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_hv_stats);
 
+static const char *const sim_lat_names[SIM_LAT_STAGES] = {
+	[SIM_LAT_NOTIFY] = "notify",
+	[SIM_LAT_WAKEUP] = "wakeup",
+	[SIM_LAT_ACCESS] = "access",
+	[SIM_LAT_IRQ] = "irq",
+	[SIM_LAT_HANDLER] = "irq_handler",
+};
+
+static int sim_lat_show(struct seq_file *m, void *unused)
+{
+	unsigned int i;
+	u64 count, sum;
+
+	seq_printf(m, "enabled %d\n", READ_ONCE(latency));
+	for (i = 0; i < SIM_LAT_STAGES; i++) {
+		count = atomic64_read(&sim.lat[i].count);
+		sum = atomic64_read(&sim.lat[i].sum);
+		seq_printf(m, "stage %s count %llu sum_ns %llu max_ns %llu mean_ns %llu\n",
+			   sim_lat_names[i], count, sum,
+			   (u64)atomic64_read(&sim.lat[i].max),
+			   count ? div64_u64(sum, count) : 0);
+	}
+	return 0;
+}
+
+static int sim_lat_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, sim_lat_show, inode->i_private);
+}
+
+/* Any write resets every stage (meant for when the guest is idle). */
+static ssize_t sim_lat_write(struct file *file, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_LAT_STAGES; i++) {
+		atomic64_set(&sim.lat[i].count, 0);
+		atomic64_set(&sim.lat[i].sum, 0);
+		atomic64_set(&sim.lat[i].max, 0);
+	}
+	return len;
+}
+
+static const struct file_operations sim_lat_fops = {
+	.owner = THIS_MODULE,
+	.open = sim_lat_open,
+	.read = seq_read,
+	.write = sim_lat_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 /**
  * sim_hv_debugfs() - the simulator's debugfs directory
  *
@@ -787,6 +944,7 @@ int sim_hv_init(void)
 	sim.debugfs = debugfs_create_dir("hvisor_vhost_sim", NULL);
 	debugfs_create_file("stats", 0444, sim.debugfs, NULL,
 			    &sim_hv_stats_fops);
+	debugfs_create_file("latency", 0644, sim.debugfs, NULL, &sim_lat_fops);
 	return 0;
 }
 

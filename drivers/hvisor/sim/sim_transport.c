@@ -96,6 +96,8 @@ MODULE_PARM_DESC(max_queue_size,
  * @vqs_live: the virtqueues exist; vring interrupts are delivered
  * @config_live: register_virtio_device() has set up vdev.config_lock;
  *	config interrupts are delivered
+ * @irq_ns: latency breakdown: when the interrupt not yet handled was
+ *	raised, 0 when none (cmpxchg from 0 when raised, xchg by the handler)
  */
 struct sim_dev {
 	struct virtio_device vdev;
@@ -111,6 +113,7 @@ struct sim_dev {
 	spinlock_t vqs_lock;	/* vqs_live, vdev.vqs against the handler */
 	bool vqs_live;
 	bool config_live;
+	atomic64_t irq_ns;
 };
 
 /* What find_vqs was asked for one queue (both find_vqs signatures). */
@@ -645,15 +648,44 @@ static void sim_irq_handle(struct sim_dev *sd)
 	}
 }
 
+/*
+ * The handler with the latency breakdown around it: how long the raised
+ * interrupt waited for it, and how long it ran. The raise stamp is taken
+ * even while the breakdown is off, so no stale one is left behind.
+ */
+static void sim_irq_run(struct sim_dev *sd)
+{
+	u64 raised = atomic64_xchg(&sd->irq_ns, 0);
+	u64 start = sim_lat_start();
+
+	if (raised)
+		sim_lat_since(SIM_LAT_IRQ, raised, start);
+	sim_irq_handle(sd);
+	sim_lat_end(SIM_LAT_HANDLER, start);
+}
+
 static void sim_irq_handler(struct irq_work *work)
 {
-	sim_irq_handle(container_of(work, struct sim_dev, irq_work));
+	sim_irq_run(container_of(work, struct sim_dev, irq_work));
 }
 
 /* A userspace device's interrupt; process context, see the top. */
 static void sim_irq_task(struct work_struct *work)
 {
-	sim_irq_handle(container_of(work, struct sim_dev, irq_task));
+	sim_irq_run(container_of(work, struct sim_dev, irq_task));
+}
+
+/* Raise @sd's interrupt line; see sim_transport_irq(). */
+static void sim_irq_raise(struct sim_dev *sd)
+{
+	u64 now = sim_lat_start();
+
+	if (now)
+		atomic64_cmpxchg(&sd->irq_ns, 0, now);
+	if (sd->user)
+		queue_work(system_highpri_wq, &sd->irq_task);
+	else
+		irq_work_queue(&sd->irq_work);
 }
 
 /**
@@ -676,10 +708,8 @@ bool sim_transport_irq(u32 zone, u32 irq)
 			if (READ_ONCE(irq_level) &&
 			    test_and_set_bit(0, &sd->asserted))
 				sim_hv_count_irq_held();
-			else if (sd->user)
-				queue_work(system_highpri_wq, &sd->irq_task);
 			else
-				irq_work_queue(&sd->irq_work);
+				sim_irq_raise(sd);
 			found = true;
 			break;
 		}

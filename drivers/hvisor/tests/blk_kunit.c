@@ -10,6 +10,7 @@
 #include "../blk/parse.c"
 #include "../blk/io.c"
 #include "../blk/queue.c"
+#include "../blk/stats.c"
 
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -1136,6 +1137,56 @@ static void blk_ring_starve(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, rt_status(t, n), VIRTIO_BLK_S_OK);
 }
 
+/* ---- The latency breakdown's accounting (stats.c) ---- */
+
+/* Each stage's difference is summed, the maximum kept, polled counted. */
+static void blk_lat_account_stages(struct kunit *test)
+{
+	struct hvblk_req_lat t = {
+		.notify = 1000, .pop = 1100, .submit = 1300, .done = 1700,
+	};
+	struct hvblk_lat lat = {};
+
+	KUNIT_EXPECT_TRUE(test, hvblk_lat_account(&lat, &t, 2500, 2600));
+	t.polled = true;
+	t.notify = t.pop;
+	KUNIT_EXPECT_TRUE(test, hvblk_lat_account(&lat, &t, 1800, 1830));
+	KUNIT_EXPECT_EQ(test, lat.count, 2ULL);
+	KUNIT_EXPECT_EQ(test, lat.polled, 1ULL);
+	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_NOTIFY], 100ULL);
+	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_DISPATCH], 400ULL);
+	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_BACKEND], 800ULL);
+	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_ANSWER], 900ULL);
+	KUNIT_EXPECT_EQ(test, lat.max[HVBLK_LAT_NOTIFY], 100ULL);
+	KUNIT_EXPECT_EQ(test, lat.max[HVBLK_LAT_ANSWER], 800ULL);
+	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_INJECT], 130ULL);
+	KUNIT_EXPECT_EQ(test, lat.max[HVBLK_LAT_INJECT], 100ULL);
+}
+
+/*
+ * A request missing a stamp (never reached the backing, or the switch
+ * flipped during it) is not counted at all; a stage that runs backwards
+ * (two CPUs' clocks) counts as 0 and the request is still counted whole.
+ */
+static void blk_lat_account_partial(struct kunit *test)
+{
+	struct hvblk_req_lat t = {
+		.notify = 1000, .pop = 1100, .submit = 0, .done = 1700,
+	};
+	struct hvblk_lat lat = {};
+
+	KUNIT_EXPECT_FALSE(test, hvblk_lat_account(&lat, &t, 2000, 2100));
+	t.submit = 1200;
+	KUNIT_EXPECT_FALSE(test, hvblk_lat_account(&lat, &t, 0, 2100));
+	KUNIT_EXPECT_EQ(test, lat.count, 0ULL);
+	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_BACKEND], 0ULL);
+	t.done = 1150;
+	KUNIT_EXPECT_TRUE(test, hvblk_lat_account(&lat, &t, 2000, 2100));
+	KUNIT_EXPECT_EQ(test, lat.count, 1ULL);
+	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_BACKEND], 0ULL);
+	KUNIT_EXPECT_EQ(test, lat.sum[HVBLK_LAT_ANSWER], 850ULL);
+}
+
 static struct kunit_case hvisor_blk_ring_cases[] = {
 	KUNIT_CASE(blk_ring_write_read),
 	KUNIT_CASE(blk_ring_kiocb_path),
@@ -1163,6 +1214,8 @@ static struct kunit_case hvisor_blk_parse_cases[] = {
 	KUNIT_CASE(blk_parse_discard),
 	KUNIT_CASE(blk_parse_write_zeroes),
 	KUNIT_CASE(blk_check_config),
+	KUNIT_CASE(blk_lat_account_stages),
+	KUNIT_CASE(blk_lat_account_partial),
 	{}
 };
 
