@@ -78,14 +78,15 @@ DEBUG_TESTS="01 10 13 14 15 1B 1C 1D 1E 1F 20 22 26 30 32 46 47 48"
 #           with KUnit as their first test, which need it;
 #   lane B: the stock and 6.12 selftests, which need only Debian's
 #           kernels and so start while the test kernel builds, then the
-#           checks (which need the cached trees: they wait for lane A's
-#           kernels phase).
+#           cross trees (arm64, riscv, loongarch: only the checks use
+#           them) and the checks (which need the source tree and the
+#           test kernel: they wait for lane A's kernels phase).
 # Each selftest run has its own build and work directories
 # ($HVV_BUILD/NAME). Lane B writes to its own log, printed whole when it
 # ends.
 lane_a() {
 	local here=$HVV_ROOT/tools/testing st=$HVV_ROOT/selftests rc=0
-	phase kernels "$here/kernels.sh" all || rc=1
+	phase kernels "$here/kernels.sh" src test || rc=1
 	echo "$rc" >"$KERNELS_DONE"
 	[ "$rc" = 0 ] || return 1
 	# Without it only the test kernel's runs fail (run.sh --kernel debug
@@ -104,6 +105,8 @@ lane_b() {
 	phase selftests-stock "$st/run.sh" --kernel stock || true
 	phase selftests-stock612 "$st/run.sh" --kernel stock612 || true
 	while [ ! -s "$KERNELS_DONE" ]; do sleep 5; done
+	# The trees only the checks use: off lane A, the longer one.
+	phase cross-trees "$HVV_ROOT/tools/testing/kernels.sh" arm64 riscv loongarch || true
 	phase check "$HVV_ROOT/tools/testing/check-build.sh" || true
 }
 
