@@ -199,9 +199,11 @@ struct hvnet_queue {
  *	under @vdev.lock
  * @features_work: re-evaluates root's interface features (rtnl) after
  *	the guest negotiated or reset; in tap mode sets the tap's offloads
- * @ctrl_work: runs the control queue (process context)
- * @ctrl_mutex: held by @ctrl_work while it uses the ring and by reset
- * @ctrl_iov: buffers of one control chain (used by @ctrl_work only)
+ * @ctrl_work: continues the control queue after a notify's budget ran
+ *	out (process context, unbound)
+ * @ctrl_lock: held while the control ring is consumed (notify, @ctrl_work)
+ *	and by reset; taken with interrupts disabled
+ * @ctrl_iov: buffers of one control chain (under @ctrl_lock)
  * @queues: the queue pairs
  */
 struct hvnet_dev {
@@ -220,7 +222,7 @@ struct hvnet_dev {
 	struct virtio_net_config config;
 	struct work_struct features_work;
 	struct work_struct ctrl_work;
-	struct mutex ctrl_mutex;	/* control ring consumer vs reset */
+	spinlock_t ctrl_lock;		/* control ring consumer vs reset */
 	struct kvec ctrl_iov[16];
 	struct hvnet_queue queues[];
 };
@@ -331,6 +333,7 @@ void hvnet_tap_kick(struct hvnet_queue *q);
 void hvnet_tap_offload_work(struct work_struct *work);
 
 /* device.c */
+void hvnet_ctrl_serve(struct hvnet_dev *dev);
 void hvnet_ctrl_work(struct work_struct *work);
 
 /* counters */
