@@ -5,7 +5,8 @@
 # tests listed in /hvv/tests.list and reports on dedicated serial ports so
 # that kernel messages never garble a marker:
 #   ttyS0  console: kernel messages and test output
-#   ttyS1  results: "HVV-RESULT name PASS|FAIL|SKIP", then "HVV-DONE"
+#   ttyS1  results: "HVV-TIME name seconds" and "HVV-RESULT name
+#          PASS|FAIL|SKIP" per test, then "HVV-DONE"
 #   ttyS2  the whole kernel log (dmesg) and kmemleak's report at the end
 # On arm64 the virt board has one UART (ttyAMA0), the console, and
 # /hvv/env sets HVV_KMSG=1: results and log lines are written to
@@ -102,12 +103,14 @@ unload_bounded() {
 
 # run_test NAME: run /hvv/tests/NAME.sh in its own shell and directory.
 run_test() {
-	local t=$1 rc=0 limit
+	local t=$1 rc=0 limit start
 	limit=$(sed -n 's/^# HVV-TIMEOUT: *\([0-9]*\).*/\1/p' "/hvv/tests/$t.sh")
 	limit=$(( ${limit:-120} * HVV_SLOW ))
 	mkdir -p "/tmp/$t"
 	echo "HVV-BEGIN $t"
+	start=$(cut -d. -f1 /proc/uptime)
 	(cd "/tmp/$t" && HVV_TEST=$t timeout -s KILL "$limit" sh "/hvv/tests/$t.sh") </dev/null || rc=$?
+	report "HVV-TIME $t $(($(cut -d. -f1 /proc/uptime) - start))"
 	case $rc in
 	0) report "HVV-RESULT $t PASS" ;;
 	4) report "HVV-RESULT $t SKIP" ;;

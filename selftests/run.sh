@@ -485,6 +485,9 @@ boot_guest() {
 		kmsg_records >"$LOGS/dmesg.log"
 	fi
 	tr -d '\r' <"$LOGS/results.log" >"$LOGS/results.txt"
+	# Guest seconds per test, slowest first (what to trim for time).
+	awk '$1 == "HVV-TIME" { print $3, $2 }' "$LOGS/results.txt" |
+		sort -rn >"$LOGS/times.txt"
 }
 
 # Per-test console excerpts: from "HVV-BEGIN t" to "HVV-RESULT t".
