@@ -21,6 +21,7 @@
 #   --name N  logs in $HVV_BUILD/logs/N, verdicts tagged "N-prefix[KERNEL]"
 #             (default selftests-KERNEL)
 #   --no-kmemleak  skip the final kmemleak scan on the debug kernel
+#   --skip "T..."  leave these tests out (numbers or names, like TEST)
 #
 # Builds our modules for that kernel, hvisorctl and selftests/progs, packs
 # them with busybox, the stock kernel's virtio/ext4/loop/net modules and
@@ -43,6 +44,7 @@ VERBOSE=0
 NAME=""
 NO_KMEMLEAK=0
 TESTS=()
+SKIP=""
 STOCK_MODULES="virtio virtio_ring virtio_blk virtio_net virtio_console
 crc32c_generic crc32c_intel ext4 loop tun veth bridge"
 BAD_RE='BUG:|WARNING:|Oops|KASAN|possible circular locking|inconsistent lock state|possible recursive locking|unreferenced object|blocked for more than|soft lockup|hard LOCKUP|general protection fault|Kernel panic|kernel BUG at|UBSAN:|suspicious RCU usage|cut here|rcu: INFO:|detected stall|page allocation failure|invoked oom-killer|Out of memory|local softirq work is pending'
@@ -57,6 +59,7 @@ parse_args() {
 		-v | --verbose) VERBOSE=1 ;;
 		--name) NAME=${2:?}; shift ;;
 		--no-kmemleak) NO_KMEMLEAK=1 ;;
+		--skip) SKIP=${2?}; shift ;;
 		-h | --help) usage ;;
 		-*) say "unknown option $1"; usage ;;
 		*) TESTS+=("$1") ;;
@@ -97,21 +100,31 @@ pick_kernel() {
 	[ -r "$IMAGE" ] || die "kernel image $IMAGE missing"
 }
 
-# TEST arguments -> script paths (all tests when none given).
+# find_test T: the script of test T (a number, a name or a path).
+find_test() {
+	local m
+	if [ -f "$1" ]; then echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; return; fi
+	m=$(find "$SELFTESTS/tests" -maxdepth 1 -name "*.sh" | sort |
+		grep -E "/($1|$1-[^/]*|[0-9]+-$1)\.sh$" | head -n 1)
+	[ -n "$m" ] || die "no test matches '$1'"
+	echo "$m"
+}
+
+# TEST arguments -> script paths (all tests when none given), less --skip.
 resolve_tests() {
-	local t m
+	local t m skip=" "
 	SCRIPTS=()
+	for t in $SKIP; do skip="$skip$(find_test "$t") "; done
 	if [ ${#TESTS[@]} = 0 ]; then
-		for m in "$SELFTESTS"/tests/[0-9]*.sh; do [ -f "$m" ] && SCRIPTS+=("$m"); done
+		for m in "$SELFTESTS"/tests/[0-9]*.sh; do
+			[ -f "$m" ] && [[ $skip != *" $m "* ]] && SCRIPTS+=("$m")
+		done
 		[ ${#SCRIPTS[@]} -gt 0 ] || die "no tests in $SELFTESTS/tests"
 		return
 	fi
 	for t in "${TESTS[@]}"; do
-		if [ -f "$t" ]; then SCRIPTS+=("$(cd "$(dirname "$t")" && pwd)/$(basename "$t")"); continue; fi
-		m=$(find "$SELFTESTS/tests" -maxdepth 1 -name "*.sh" | sort |
-			grep -E "/($t|$t-[^/]*|[0-9]+-$t)\.sh$" | head -n 1)
-		[ -n "$m" ] || die "no test matches '$t'"
-		SCRIPTS+=("$m")
+		m=$(find_test "$t")
+		[[ $skip == *" $m "* ]] || SCRIPTS+=("$m")
 	done
 }
 

@@ -66,9 +66,14 @@ summary() {
 # gets the tests that walk the error, removal, reset, fault-injection and
 # unload paths of every device type, where a leak or a use-after-free
 # would hide, and the SCMI ioctls (46: the guest has a device tree). The
-# stock kernels run everything; so does "selftests/run.sh --kernel debug"
-# alone.
+# stock 6.1 kernel runs everything; so does "selftests/run.sh --kernel
+# debug" alone.
 DEBUG_TESTS="01 10 13 14 15 1B 1C 1D 1E 1F 20 22 26 30 32 46 47 48"
+
+# Debian's 6.12 runs every test but those that repeat our own logic at
+# length, the same on any kernel (the fuzzers, 100 add/remove cycles, the
+# 128-disk limits: 169 of its 505 guest seconds), which 6.1 runs.
+STOCK612_SKIP="1G 1Y 60 61"
 
 # LANES: the work is CPU-bound (a TCG guest keeps about 1.1 of the 2
 # cores busy, measured 113 % for selftests 10, 12 and 20 on the stock
@@ -103,7 +108,8 @@ lane_a() {
 lane_b() {
 	local st=$HVV_ROOT/selftests
 	phase selftests-stock "$st/run.sh" --kernel stock || true
-	phase selftests-stock612 "$st/run.sh" --kernel stock612 || true
+	phase selftests-stock612 "$st/run.sh" --kernel stock612 \
+		--skip "$STOCK612_SKIP" || true
 	while [ ! -s "$KERNELS_DONE" ]; do sleep 5; done
 	# The trees only the checks use: off lane A, the longer one.
 	phase cross-trees "$HVV_ROOT/tools/testing/kernels.sh" arm64 riscv loongarch || true
