@@ -475,8 +475,18 @@ void hvblk_kick_work(struct work_struct *work)
 	mutex_lock(&q->kick_mutex);
 	hvblk_reap(q);
 	if (READ_ONCE(q->enabled) && READ_ONCE(q->vq->ready) &&
-	    !READ_ONCE(q->vq->broken))
+	    !READ_ONCE(q->vq->broken)) {
 		hvblk_kick_ring(q);
+		/*
+		 * Backings that complete inside the submission (brd, a
+		 * file's page-cache hit, often ext4 on a RAM disk) posted
+		 * their results while we submitted: answer them in this
+		 * batch rather than in a second run of this work, which
+		 * their hvblk_post_done() queued (that run then finds
+		 * nothing to do).
+		 */
+		hvblk_reap(q);
+	}
 	hvblk_flush_batch(q);
 	mutex_unlock(&q->kick_mutex);
 	memalloc_noio_restore(noio);
