@@ -3,8 +3,7 @@
 #
 # Install the Debian packages the build checks, tests, demo and benchmarks
 # need (the packaging checks: rst2man from python3-docutils, dkms,
-# systemd-analyze, udevadm, man, groff, col; perf for the profile
-# benchmark; the loongarch64 compile
+# systemd-analyze, udevadm, man, groff, col; the loongarch64 compile
 # check: clang-19, lld-19, llvm-19 and linux-source-6.12, since Debian 12
 # has no GCC for LoongArch). Quick and silent when everything is there; as root it runs
 # "apt-get update" once and installs what is missing; otherwise it prints
@@ -15,7 +14,7 @@ BASE_PKGS="make gcc bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 python3 sparse rsync linux-source-6.1 linux-headers-amd64 linux-image-amd64
 clang-19 lld-19 llvm-19 linux-source-6.12
 qemu-system-x86 busybox-static gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
-e2fsprogs fio iperf3 iproute2 ethtool dmsetup linux-perf
+e2fsprogs fio iperf3 iproute2 ethtool dmsetup
 python3-docutils dkms systemd udev man-db groff-base bsdextrautils"
 
 # shellcheck source=tools/testing/lib.sh
