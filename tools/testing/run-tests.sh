@@ -78,7 +78,7 @@ DEBUG_TESTS_B="26 30 32 46 47 48"
 # eventfd, mmap): blk, net, tap, console, HSM zones, the userspace
 # bridge. The whole suite on 6.12 ("selftests/run.sh --kernel stock612")
 # costs 505 guest seconds, 13 CPU-minutes of a cold run that has none
-# to spare; it passed in full on 0df1ed1.
+# to spare; it passed in full on 625762a.
 STOCK612_TESTS="01 10 13 20 25 30 40 49"
 
 # LANES: the work is CPU-bound (a TCG guest keeps about 1.1 of the 2
