@@ -103,14 +103,15 @@ unload_bounded() {
 
 # run_test NAME: run /hvv/tests/NAME.sh in its own shell and directory.
 run_test() {
-	local t=$1 rc=0 limit start
+	local t=$1 rc=0 limit start end
 	limit=$(sed -n 's/^# HVV-TIMEOUT: *\([0-9]*\).*/\1/p' "/hvv/tests/$t.sh")
 	limit=$(( ${limit:-120} * HVV_SLOW ))
 	mkdir -p "/tmp/$t"
 	echo "HVV-BEGIN $t"
-	start=$(cut -d. -f1 /proc/uptime)
+	read -r start _ </proc/uptime
 	(cd "/tmp/$t" && HVV_TEST=$t timeout -s KILL "$limit" sh "/hvv/tests/$t.sh") </dev/null || rc=$?
-	report "HVV-TIME $t $(($(cut -d. -f1 /proc/uptime) - start))"
+	read -r end _ </proc/uptime
+	report "HVV-TIME $t $((${end%.*} - ${start%.*}))"
 	case $rc in
 	0) report "HVV-RESULT $t PASS" ;;
 	4) report "HVV-RESULT $t SKIP" ;;
