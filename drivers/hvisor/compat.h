@@ -7,10 +7,13 @@
 #ifndef _HVISOR_COMPAT_H
 #define _HVISOR_COMPAT_H
 
+#include <linux/bits.h>
 #include <linux/eventfd.h>
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/minmax.h>
+#include <linux/mmzone.h>
 #include <linux/uio.h>
 #include <linux/version.h>
 
@@ -106,6 +109,31 @@ static inline ssize_t hvisor_call_write_iter(struct file *file,
 }
 
 /**
+ * hvisor_pa_range_ok() - is a range inside the physical address space?
+ * @pa: root physical address
+ * @size: bytes
+ *
+ * x86 ends iomem_resource at its CPU's physical address bits; arm64, riscv
+ * and LoongArch leave it at ~0, so the memory model's limit
+ * (MAX_PHYSMEM_BITS, the most the kernel can map) bounds the range there.
+ * The address comes from user space (ZONE_ADD_MEM, a zone's
+ * configuration, LOAD_IMAGE): beyond the limit x86's ioremap() warns and
+ * other architectures fail deep in their page table code.
+ *
+ * Return: true when @size > 0 and [@pa, @pa + @size) neither wraps nor
+ * leaves the physical address space.
+ */
+static inline bool hvisor_pa_range_ok(u64 pa, u64 size)
+{
+	u64 end = iomem_resource.end;
+
+#ifdef MAX_PHYSMEM_BITS
+	end = min_t(u64, end, BIT_ULL(MAX_PHYSMEM_BITS) - 1);
+#endif
+	return size && pa + size - 1 >= pa && pa + size - 1 <= end;
+}
+
+/**
  * hvisor_memremap_guest_ram() - map guest RAM that is not root's System RAM
  * @pa: root physical address, page aligned
  * @size: bytes, page aligned
@@ -117,18 +145,14 @@ static inline ssize_t hvisor_call_write_iter(struct file *file,
  * Debian 6.1.192 and 6.12 trees here do define it) falls back to plain
  * ioremap(), which with Svpbmt is an uncached I/O mapping: map with
  * PAGE_KERNEL's attributes there explicitly. memunmap() undoes either
- * mapping (it iounmap()s ioremap addresses).
- *
- * A range beyond the physical address space (iomem_resource ends there;
- * x86 sets it from the CPU's physical address bits) is refused first:
- * x86's ioremap() warns about such an address, and the address comes
- * from user space (ZONE_ADD_MEM, a zone's configuration, LOAD_IMAGE).
+ * mapping (it iounmap()s ioremap addresses). A range outside the physical
+ * address space (hvisor_pa_range_ok()) is refused first.
  *
  * Return: the kernel address, or NULL.
  */
 static inline void *hvisor_memremap_guest_ram(phys_addr_t pa, size_t size)
 {
-	if (!size || pa + size - 1 < pa || pa + size - 1 > iomem_resource.end)
+	if (!hvisor_pa_range_ok(pa, size))
 		return NULL;
 #if defined(CONFIG_RISCV) && !defined(arch_memremap_wb)
 	return (__force void *)ioremap_prot(pa, size, _PAGE_KERNEL);

@@ -41,6 +41,7 @@
 #include "compat.h"
 #include "core.h"
 #include "hsm.h"
+#include "ram.h"
 #include "zone.h"
 
 /**
@@ -212,14 +213,14 @@ static int hsm_add_config_ram(const struct hvisor_tool_zone_config *cfg)
 		    hsm_has_ram(cfg->zone_id, r->virtual_start, r->size,
 				r->physical_start, NULL))
 			continue;
-		kva = hvisor_memremap_guest_ram(r->physical_start, r->size);
+		kva = hvisor_ram_map(r->physical_start, r->size);
 		if (!kva)
 			return -ENOMEM;
 		ret = hvisor_registry_add_ram(cfg->zone_id, r->virtual_start,
 					      kva, r->physical_start, r->size,
 					      true);
 		if (ret) {
-			memunmap(kva);
+			hvisor_ram_unmap(kva, r->physical_start);
 			pr_err("zone %u: RAM region %u (guest 0x%llx + 0x%llx) clashes with the zone's memory registered before: %d\n",
 			       cfg->zone_id, i, r->virtual_start, r->size, ret);
 			return ret;

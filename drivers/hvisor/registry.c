@@ -37,6 +37,7 @@
 
 #include "compat.h"
 #include "core.h"
+#include "ram.h"
 #include "vdev.h"
 #include "zone.h"
 
@@ -207,7 +208,7 @@ err_release:
  * @kva: root kernel address of @gpa
  * @pa: root physical address (0 if not known)
  * @size: bytes
- * @mapped: @kva comes from memremap() and is unmapped with the zone
+ * @mapped: @kva comes from hvisor_ram_map() and is unmapped with the zone
  *
  * Return: 0 or a negative errno (see hvisor_zone_add_region()); on error
  * nothing was kept: no region and no new zone.
@@ -295,9 +296,8 @@ int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 	if (!mem->zone_id || !mem->size ||
 	    !PAGE_ALIGNED(mem->zone0_ipa) || !PAGE_ALIGNED(mem->zonex_ipa) ||
 	    !PAGE_ALIGNED(mem->size) ||
-	    mem->zone0_ipa + mem->size < mem->zone0_ipa ||
-	    mem->zonex_ipa + mem->size < mem->zonex_ipa ||
-	    mem->zone0_ipa + mem->size - 1 > iomem_resource.end)
+	    !hvisor_pa_range_ok(mem->zone0_ipa, mem->size) ||
+	    mem->zonex_ipa + mem->size < mem->zonex_ipa)
 		return -EINVAL;
 	if (region_intersects(mem->zone0_ipa, mem->size, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT) {
@@ -308,13 +308,13 @@ int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 	/* The zone's own regions are checked when the region is added. */
 	if (hvisor_registry_pa_used(mem->zone_id, mem->zone0_ipa, mem->size))
 		return -EEXIST;
-	kva = hvisor_memremap_guest_ram(mem->zone0_ipa, mem->size);
+	kva = hvisor_ram_map(mem->zone0_ipa, mem->size);
 	if (!kva)
 		return -ENOMEM;
 	ret = hvisor_registry_add_ram(mem->zone_id, mem->zonex_ipa, kva,
 				      mem->zone0_ipa, mem->size, true);
 	if (ret)
-		memunmap(kva);
+		hvisor_ram_unmap(kva, mem->zone0_ipa);
 	return ret;
 }
 

@@ -13,8 +13,10 @@
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 
+#include "ram.h"
 #include "zone.h"
 
 /**
@@ -57,7 +59,8 @@ static void hvisor_zone_release(struct kref *ref)
 
 	for (i = 0; i < zone->nr_regions; i++)
 		if (zone->regions[i].mapped)
-			memunmap(zone->regions[i].kva);
+			hvisor_ram_unmap(zone->regions[i].kva,
+					 zone->regions[i].pa);
 	xa_destroy(&zone->devices);
 	kfree(zone);
 }
@@ -70,7 +73,7 @@ static void hvisor_zone_release(struct kref *ref)
  * zone. Lookups under RCU must be impossible by then (the owner unpublishes
  * the zone and waits for a grace period before dropping its reference).
  *
- * Context: process context (memunmap() may sleep).
+ * Context: process context (unmapping may sleep).
  */
 void hvisor_zone_put(struct hvisor_zone *zone)
 {
@@ -117,8 +120,9 @@ bool hvisor_zone_pa_overlaps(const struct hvisor_zone *zone, phys_addr_t pa,
  * @size: its size in bytes, > 0
  * @kva: where root's kernel reaches @gpa; @size bytes are accessible there
  * @pa: root physical address of @gpa, 0 when not known
- * @mapped: @kva comes from memremap() and is memunmap()ed with the zone
- *	(only when this call succeeds: on failure the caller still owns it)
+ * @mapped: @kva comes from hvisor_ram_map(@pa, @size) and is unmapped with
+ *	the zone (only when this call succeeds: on failure the caller still
+ *	owns it)
  *
  * Readers may translate concurrently: the entry is written first and then
  * published with a release store of @zone->nr_regions.
@@ -156,6 +160,7 @@ int hvisor_zone_add_region(struct hvisor_zone *zone, u64 gpa, u64 size,
 	r->kva = kva;
 	r->pa = pa;
 	r->mapped = mapped;
+	r->dev_pages = mapped ? hvisor_ram_pages(kva, pa, size) : NULL;
 	/* Orders the entry written above before the count that publishes it. */
 	smp_store_release(&zone->nr_regions, nr + 1);
 	return 0;
@@ -221,4 +226,37 @@ void *hvisor_zone_map_range(const struct hvisor_zone *zone, u64 gpa,
 	if (!len || hvisor_zone_translate(zone, gpa, len, &kva) != len)
 		return NULL;
 	return kva;
+}
+
+/**
+ * hvisor_zone_dev_page() - the ZONE_DEVICE page behind a piece of guest RAM
+ * @zone: the zone
+ * @kva: root's address of guest RAM, as hvisor_zone_translate() gave it
+ * @len: bytes from @kva, > 0
+ *
+ * For guest RAM outside root's linear map, which virt_addr_valid() does
+ * not vouch for on every architecture (arm64 checks memblock): the pages
+ * hvisor_ram_map() gave a region of the zone.
+ *
+ * Context: any; lockless.
+ * Return: the page of @kva when [@kva, @kva + @len) lies in one region
+ * with struct pages (the following pages are @len's, in order), else NULL.
+ */
+struct page *hvisor_zone_dev_page(const struct hvisor_zone *zone,
+				  const void *kva, size_t len)
+{
+	/* Pairs with the release in hvisor_zone_add_region(). */
+	unsigned int i, nr = smp_load_acquire(&zone->nr_regions);
+	const struct hvisor_zone_region *r;
+	unsigned long off;
+
+	for (i = 0; i < nr; i++) {
+		r = &zone->regions[i];
+		if (!r->dev_pages || kva < r->kva)
+			continue;
+		off = kva - r->kva;
+		if (off < r->size && len <= r->size - off)
+			return r->dev_pages + (off >> PAGE_SHIFT);
+	}
+	return NULL;
 }

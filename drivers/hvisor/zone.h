@@ -12,6 +12,8 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+struct page;
+
 #define HVISOR_ZONE_MAX_REGIONS	32
 
 /**
@@ -20,8 +22,10 @@
  * @size: bytes; gpa + size does not overflow
  * @kva: where root's kernel reaches @gpa
  * @pa: root physical address of @gpa (0 when not known)
- * @mapped: true when hvisor_zone created @kva with memremap() and must
+ * @mapped: true when @kva comes from hvisor_ram_map() and the zone must
  *	unmap it
+ * @dev_pages: the struct pages hvisor_ram_map() gave a @mapped region
+ *	(ZONE_DEVICE: page of @pa, the others following), else NULL
  */
 struct hvisor_zone_region {
 	u64 gpa;
@@ -29,6 +33,7 @@ struct hvisor_zone_region {
 	void *kva;
 	phys_addr_t pa;
 	bool mapped;
+	struct page *dev_pages;
 };
 
 /**
@@ -72,5 +77,7 @@ size_t hvisor_zone_translate(const struct hvisor_zone *zone, u64 gpa,
 			     u64 len, void **kva);
 void *hvisor_zone_map_range(const struct hvisor_zone *zone, u64 gpa,
 			    u64 len);
+struct page *hvisor_zone_dev_page(const struct hvisor_zone *zone,
+				  const void *kva, size_t len);
 
 #endif /* _HVISOR_ZONE_H */

@@ -7,6 +7,9 @@
 # addresses, and overlapping guest addresses within a zone. A refused add
 # leaves no empty zone behind. The memory is a free piece of the guest's
 # physical address space (no RAM, no device): mapped, never touched.
+# Where the kernel has ZONE_DEVICE, memory aligned to 2 MiB gets struct
+# pages (block I/O into it can be direct), gives them back when its zone
+# goes and gets them again; other memory is only mapped, and says why.
 # HVV-TIMEOUT: 90
 . /hvv/lib.sh
 
@@ -41,8 +44,19 @@ out=$(hvisorctl zone del 1 2>&1) && hvv_fail "the simulator's zone 1 was deleted
 hvv_assert_match "zone 1 refused as busy" "$out" 'has devices or runs'
 hvv_assert_eq "the simulator's zone stays" "$(zones)" 1
 
+# struct_pages RANGE: the kernel log says RANGE got ZONE_DEVICE pages, or
+# that the kernel has none (mm/memremap.c is built only with them).
+struct_pages() {
+	if grep -q ' memremap_pages$' /proc/kallsyms; then
+		hvv_dmesg_expect "guest RAM $1: struct pages \\(ZONE_DEVICE\\)"
+	else
+		hvv_dmesg_expect "guest RAM $1: no struct pages \\(kernel without CONFIG_ZONE_DEVICE\\)"
+	fi
+}
+
 hvv_run hvisorctl zone mem add 5 "$base" 0x10000000 2M
 hvv_assert_eq "zone 5 exists" "$(zones)" 2
+struct_pages "$base\\+0x200000"
 
 # refused NAME ARGS...: the add fails as an overlap and no zone appears.
 refused() {
@@ -69,10 +83,17 @@ hvv_assert_eq "root's RAM: no zone left behind" "$(zones)" 2
 hvv_run hvisorctl zone mem add 5 "$next" 0x10200000 1M
 hvv_run hvisorctl zone mem add 6 "$(printf '0x%x' $((base + 0x300000)))" 0x10000000 1M
 hvv_assert_eq "zones 5 and 6" "$(zones)" 3
+if grep -q ' memremap_pages$' /proc/kallsyms; then
+	hvv_dmesg_expect "guest RAM $next\\+0x100000: no struct pages \\(not aligned to 2 MiB\\)"
+fi
 
-# Once zone 5 is gone its memory can be given again.
+# Once zone 5 is gone its memory (and its struct pages) can be given
+# again.
 hvv_run hvisorctl zone del 5
 hvv_run hvisorctl zone mem add 6 "$base" 0x20000000 2M
+n=$(hvv_dmesg_new | grep -c "guest RAM $base+0x200000: " || true)
+hvv_assert_eq "2 MiB at $base mapped twice" "$n" 2
+struct_pages "$base\\+0x200000"
 hvv_run hvisorctl zone del 6
 hvv_assert_eq "only the simulator's zone" "$(zones)" 1
 hvv_unload_all

@@ -335,7 +335,7 @@ struct hvblk_queue {
  *	when an attempt says otherwise (-EOPNOTSUPP)
  * @fallbacks: requests of cache mode none served buffered (misaligned,
  *	or guest RAM without struct pages)
- * @no_pages: a guest buffer was found outside root's linear map
+ * @no_pages: a guest buffer without struct pages was found
  * @busy: request slots taken; reset and drain wait for 0 (wake_up_var()).
  *	A completion posts its slot to q->done inside an RCU read-side
  *	section and touches nothing of the device afterwards, and the slot

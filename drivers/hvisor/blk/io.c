@@ -20,6 +20,7 @@
 #include <linux/virtio_blk.h>
 
 #include "../compat.h"
+#include "../zone.h"
 #include "blk.h"
 
 /* ---- Synchronous buffered I/O: the worker, and the KUnit tests ---- */
@@ -218,9 +219,10 @@ int hvblk_execute(struct hvblk_dev *dev, struct hvblk_req *req,
 /* ---- Reads and writes as kiocbs ---- */
 
 /*
- * The struct pages of [@p, @p + @len) follow each other in memory, as a
- * multi-page bio_vec needs (page + n). Always with a virtual memmap or a
- * flat one; with classic sparsemem only within one memory section.
+ * The struct pages of [@p, @p + @len), in root's linear map, follow each
+ * other in memory, as a multi-page bio_vec needs (page + n). Always with a
+ * virtual memmap or a flat one; with classic sparsemem only within one
+ * memory section.
  */
 static bool hvblk_pages_contiguous(const u8 *p, size_t len)
 {
@@ -233,13 +235,33 @@ static bool hvblk_pages_contiguous(const u8 *p, size_t len)
 }
 
 /*
- * Describe the data of @req as bio_vecs over root's linear map, for direct
- * I/O. A buffer the ring engine returns lies in one region of guest RAM,
- * virtually and so physically contiguous when it is in the linear map: one
- * multi-page bio_vec each. False when direct I/O cannot take @req: a
- * buffer outside the linear map (guest RAM memremap()ed from memory that
- * is not root's System RAM has no struct page), offsets, lengths or
- * addresses not aligned as the backing requires, or too many pieces.
+ * The first struct page of a guest buffer [@p, @p + @len), the others
+ * following it; NULL when it has none. Root's own RAM (the simulator's
+ * zones) is in the linear map; hvisor's reserved zone RAM has pages only
+ * when hvisor_ram_map() gave them (ZONE_DEVICE), which virt_addr_valid()
+ * does not see on arm64.
+ */
+static struct page *hvblk_buf_page(struct hvblk_dev *dev, const u8 *p,
+				   size_t len)
+{
+	struct page *page = hvisor_zone_dev_page(dev->vdev.zone, p, len);
+
+	if (page)
+		return page;
+	if (!virt_addr_valid(p) || !virt_addr_valid(p + len - 1) ||
+	    !hvblk_pages_contiguous(p, len))
+		return NULL;
+	return virt_to_page(p);
+}
+
+/*
+ * Describe the data of @req as bio_vecs over guest RAM's struct pages, for
+ * direct I/O. A buffer the ring engine returns lies in one region of guest
+ * RAM, virtually and physically contiguous: one multi-page bio_vec each.
+ * False when direct I/O cannot take @req: a buffer without struct pages
+ * (guest RAM memremap()ed from memory that is not root's System RAM, where
+ * the kernel has no ZONE_DEVICE), offsets, lengths or addresses not
+ * aligned as the backing requires, or too many pieces.
  */
 static bool hvblk_map_bvec(struct hvblk_dev *dev, struct hvblk_req *req)
 {
@@ -250,6 +272,7 @@ static bool hvblk_map_bvec(struct hvblk_dev *dev, struct hvblk_req *req)
 	size_t skip = write ? sizeof(struct virtio_blk_outhdr) : 0;
 	size_t left = req->cmd.len, len;
 	struct bio_vec *bv;
+	struct page *page;
 	u8 *p;
 
 	if (((u64)req->cmd.pos | left) & dev->off_mask)
@@ -264,16 +287,16 @@ static bool hvblk_map_bvec(struct hvblk_dev *dev, struct hvblk_req *req)
 		p = (u8 *)iov[i].iov_base + skip;
 		len = min(len - skip, left);
 		skip = 0;
-		if (!virt_addr_valid(p) || !virt_addr_valid(p + len - 1)) {
+		if (((unsigned long)p & dev->mem_mask) || (len & dev->off_mask) ||
+		    req->nr_bvec == HVBLK_MAX_BVEC)
+			return false;
+		page = hvblk_buf_page(dev, p, len);
+		if (!page) {
 			WRITE_ONCE(dev->no_pages, true);
 			return false;
 		}
-		if (((unsigned long)p & dev->mem_mask) || (len & dev->off_mask) ||
-		    req->nr_bvec == HVBLK_MAX_BVEC ||
-		    !hvblk_pages_contiguous(p, len))
-			return false;
 		bv = &req->bvec[req->nr_bvec++];
-		bv->bv_page = virt_to_page(p);
+		bv->bv_page = page;
 		bv->bv_offset = offset_in_page(p);
 		bv->bv_len = len;
 		left -= len;

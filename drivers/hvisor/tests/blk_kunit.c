@@ -344,13 +344,22 @@ struct blk_test_ctx {
 	struct hvblk_dev *dev[2];
 	struct hvblk_req *req[2];
 	unsigned int n;
+	struct hvisor_zone *zone;
 };
 
 static int blk_exec_init(struct kunit *test)
 {
-	test->priv = kunit_kzalloc(test, sizeof(struct blk_test_ctx),
-				   GFP_KERNEL);
-	return test->priv ? 0 : -ENOMEM;
+	struct blk_test_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	/* The devices' zone: no RAM of its own (the buffers are kmalloc()ed). */
+	ctx->zone = hvisor_zone_create(1);
+	if (!ctx->zone)
+		return -ENOMEM;
+	test->priv = ctx;
+	return 0;
 }
 
 static void blk_exec_exit(struct kunit *test)
@@ -364,6 +373,8 @@ static void blk_exec_exit(struct kunit *test)
 		kfree(ctx->dev[i]);
 		kfree(ctx->req[i]);
 	}
+	if (ctx)
+		hvisor_zone_put(ctx->zone);
 }
 
 /* A device on a fresh tmpfs file of @size bytes, with one request slot. */
@@ -382,6 +393,7 @@ static struct hvblk_dev *bt_dev(struct kunit *test, loff_t size)
 	KUNIT_ASSERT_NOT_NULL(test, ctx->req[n]);
 	dev->file = shmem_file_setup("hvblk-kunit", size, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev->file));
+	dev->vdev.zone = ctx->zone;
 	dev->nr_queues = 1;
 	dev->queues[0].pool = ctx->req[n];
 	memcpy(dev->serial, "hvblk-kunit-serial-0", VIRTIO_BLK_ID_BYTES);
