@@ -15,8 +15,9 @@
 #             (tools/testing/arm64-userland.sh); a kmemleak scan runs
 #             after the tests
 #   arm64     the same as debug
-#   TEST      a name or number in selftests/tests/ (01-load, 01, load) or
-#             the path of a script; default: every selftests/tests/*.sh
+#   TEST      a name or number in selftests/tests/ (01-load, 01, load),
+#             the path of a script, or "all" (every selftests/tests/*.sh,
+#             in order); default: all
 #   -v        stream the guest console while it runs
 #   --name N  logs in $HVV_BUILD/logs/N, verdicts tagged "N-prefix[KERNEL]"
 #             (default selftests-KERNEL)
@@ -110,22 +111,24 @@ find_test() {
 	echo "$m"
 }
 
-# TEST arguments -> script paths (all tests when none given), less --skip.
+# TEST arguments -> script paths (all tests when none given, and where
+# the word "all" stands), less --skip.
 resolve_tests() {
 	local t m skip=" "
 	SCRIPTS=()
 	for t in $SKIP; do skip="$skip$(find_test "$t") "; done
-	if [ ${#TESTS[@]} = 0 ]; then
-		for m in "$SELFTESTS"/tests/[0-9]*.sh; do
-			[ -f "$m" ] && [[ $skip != *" $m "* ]] && SCRIPTS+=("$m")
-		done
-		[ ${#SCRIPTS[@]} -gt 0 ] || die "no tests in $SELFTESTS/tests"
-		return
-	fi
+	[ ${#TESTS[@]} != 0 ] || TESTS=(all)
 	for t in "${TESTS[@]}"; do
+		if [ "$t" = all ]; then
+			for m in "$SELFTESTS"/tests/[0-9]*.sh; do
+				[ -f "$m" ] && [[ $skip != *" $m "* ]] && SCRIPTS+=("$m")
+			done
+			continue
+		fi
 		m=$(find_test "$t")
 		[[ $skip == *" $m "* ]] || SCRIPTS+=("$m")
 	done
+	[ ${#SCRIPTS[@]} -gt 0 ] || die "no tests to run"
 }
 
 # Module and tool builds live under $WORK, one set per run name (make

@@ -433,7 +433,9 @@ static int drop_privileges(void)
 
 /*
  * What the fuzzing found once: memory beyond the physical address space
- * is EINVAL (it was ENOMEM, after x86's ioremap() warned).
+ * is EINVAL (it was ENOMEM, after x86's ioremap() warned; and on arm64,
+ * whose iomem_resource has no end, until the check took the kernel's
+ * MAX_PHYSMEM_BITS).
  */
 static void check_found(int fd)
 {

@@ -3,13 +3,15 @@
 #
 # A hostile guest (drivers/hvisor/tests/hvisor_fuzz.c, hvisor_vhost_fuzz.ko
 # in place of the simulator) drives a blk, a net and a console device for
-# about a minute: random register accesses through the bridge's request
+# about a minute (20 s on the debug kernel): random register accesses
+# through the bridge's request
 # ring, random rings, indirect tables, indices, lengths, flags, event
 # indices, config writes, resets and queue addresses inside, across and
 # outside its RAM, while root sends to the guest through the net interface
 # and the console tty. The run must end with at least 1,000,000
 # operations (a slower kernel goes on after the minute until it has
-# them, for at most ten minutes), no access unanswered (a hang), no change to the guard pages
+# them, for at most ten minutes; on the debug kernel, ten times slower,
+# 200,000), no access unanswered (a hang), no change to the guard pages
 # around the zone's RAM, no impossible answer and no interrupt for a
 # device that does not exist; then every device must still be removable,
 # the modules unloadable and the kernel log clean (KASAN on the debug
@@ -25,6 +27,10 @@ seed=${1:-${HVV_FUZZ_SEED:-0}}
 max_ops=${2:-0}
 secs=${HVV_FUZZ_SECS:-60}
 min_ops=1000000
+if [ "$HVV_KERNEL" = debug ]; then
+	secs=${HVV_FUZZ_SECS:-20}
+	min_ops=200000
+fi
 dbg=/sys/kernel/debug/hvisor_vhost_fuzz
 
 hvv_dmesg_mark

@@ -7,7 +7,8 @@
 #   arm64-test-VER-SHA/      the test kernel (arm64; KASAN, lockdep,
 #                            kmemleak, fault injection): allnoconfig with
 #                            arm64-test.config, Image (modules: ours only);
-#                            SHA = sha256 of the fragment and compiler version
+#                            SHA = sha256 of the fragment's CONFIG_ lines
+#                            (not its comments) and the compiler version
 #   arm64-VER-SHA/           defconfig + modules_prepare with
 #   riscv-VER-SHA/           Debian's cross compilers; SHA = compiler version
 #   src612-VER612/           linux-source-6.12, extracted, never built in

@@ -101,7 +101,7 @@ src_dir() { echo "$HVV_CACHE/src-$(src_version)"; }
 arm64_test_cfg() { echo "$HVV_ROOT/tools/testing/kernel/arm64-test.config"; }
 arm64_test_dir() {
 	local key
-	key=$({ cat "$(arm64_test_cfg)"; aarch64-linux-gnu-gcc -dumpfullversion 2>/dev/null; } |
+	key=$({ grep '^CONFIG_' "$(arm64_test_cfg)"; aarch64-linux-gnu-gcc -dumpfullversion 2>/dev/null; } |
 		sha256sum | cut -c1-12)
 	echo "$HVV_CACHE/arm64-test-$(src_version)-$key"
 }

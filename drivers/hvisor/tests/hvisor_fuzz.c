@@ -1308,8 +1308,14 @@ static int fz_run(void)
 		}
 	}
 	nth = i;
+	/*
+	 * A run may take up to 10 * secs (min_ops on a slow kernel): wake up
+	 * every 10 s so the hung task detector sees a waiting, not a hung,
+	 * writer.
+	 */
 	for (i = 0; i < nth; i++)
-		wait_for_completion(&th[i].done);
+		while (!wait_for_completion_timeout(&th[i].done, 10 * HZ))
+			;
 	WRITE_ONCE(fz.running, false);
 	if (!fz_guard_ok())
 		atomic64_inc(&fz.res.guard_hits);
