@@ -6,12 +6,14 @@
  * the block backend, and gives them back when the zone goes.
  */
 
+/* First: ram.c sets pr_fmt before anything includes printk.h. */
+#include "../ram.c"
+
 #include <kunit/test.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 
-#include "../ram.c"
 #include "../zone.h"
 
 #define RAM_TEST_SIZE	(2 * SUBSECTION_SIZE)
