@@ -244,14 +244,10 @@ static bool hvblk_pages_contiguous(const u8 *p, size_t len)
 static struct page *hvblk_buf_page(struct hvblk_dev *dev, const u8 *p,
 				   size_t len)
 {
-	struct page *page = hvisor_zone_dev_page(dev->vdev.zone, p, len);
-
-	if (page)
-		return page;
-	if (!virt_addr_valid(p) || !virt_addr_valid(p + len - 1) ||
-	    !hvblk_pages_contiguous(p, len))
-		return NULL;
-	return virt_to_page(p);
+	/* The linear map first: the simulator's every request. */
+	if (virt_addr_valid(p) && virt_addr_valid(p + len - 1))
+		return hvblk_pages_contiguous(p, len) ? virt_to_page(p) : NULL;
+	return hvisor_zone_dev_page(dev->vdev.zone, p, len);
 }
 
 /*
