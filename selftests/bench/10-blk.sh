@@ -21,7 +21,9 @@
 # reads and writes at depth 1 and 32 are run once more as guest jobs with
 # the latency breakdown on (blk_latency and the simulator's latency;
 # Documentation/blk.rst, "Latency breakdown"), printed under the job's
-# line as the mean per request of each stage. Benchmarks never fail on a
+# line as the mean per request of each stage; at depth 32 they are run
+# once more with blk_poll_us=50 (lines ending in -poll50): looking at the
+# ring while requests flow, against the default in the same run. Benchmarks never fail on a
 # number; they fail only when something breaks.
 # HVV-NEEDS: fio mkfs.ext4
 # HVV-NEEDS-MODULES: brd null_blk
@@ -127,6 +129,18 @@ breakdown() {
 		}'
 }
 
+POLL=/sys/module/hvisor_vhost/parameters/blk_poll_us
+
+# poll_on CMD...: CMD with the blk pollers looking at the ring every
+# 50 us while requests flow (blk_poll_us=50, with blk_irq_hold as loaded;
+# Documentation/blk.rst), against the default (off) in the same run.
+poll_on() {
+	_p=$(cat $POLL) || hvv_fail "no blk_poll_us"
+	echo 50 >$POLL || hvv_fail "cannot set blk_poll_us"
+	"$@"
+	echo "$_p" >$POLL || hvv_fail "cannot set blk_poll_us"
+}
+
 # backing NAME: load the module for NAME; print its block device, or
 # nothing when this kernel does not have it as a module.
 backing() {
@@ -177,6 +191,11 @@ bench() {
 			case $b_name-$qd in
 			brd-1 | brd-32 | null_blk-1 | null_blk-32)
 				breakdown "$b_name-$rw-qd$qd" $rw $qd "$vd" "$id" ;;
+			esac
+			case $b_name-$qd in
+			brd-32 | null_blk-32)
+				poll_on job "$b_name-$rw-qd$qd-poll50" $rw $qd 4k 1 \
+					"$b_dev" "$vd" ;;
 			esac
 		done
 	done

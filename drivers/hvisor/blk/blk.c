@@ -343,6 +343,7 @@ static struct hvblk_dev *hvblk_alloc(u32 nr_queues, u32 queue_size)
 		atomic64_set(&q->lat_notify, 0);
 		mutex_init(&q->kick_mutex);
 		spin_lock_init(&q->free_lock);
+		hvblk_poll_init(q);
 	}
 	/* A poller and a worker per queue: nothing else runs there. */
 	dev->wq = alloc_workqueue("hvblk%u", WQ_UNBOUND | WQ_MEM_RECLAIM,

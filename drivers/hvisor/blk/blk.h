@@ -9,6 +9,7 @@
  *   queue.c  per queue: the poller (ring consumer, completions, batched
  *            answers), the blocking worker, request slots, reset, abort
  *   blk.c    device creation, limits, config space, features, listing
+ *   poll.c   looking at the avail ring while requests flow (blk_poll_us)
  *   stats.c  the per-request latency breakdown (blk_latency, debugfs)
  *
  * Data flow, per virtqueue (Documentation/blk.rst):
@@ -22,6 +23,10 @@
  *        with IOCB_NOWAIT (direct I/O into the guest's pages in cache
  *        mode none); what would block (and flush, discard, write zeroes)
  *        goes to the queue's worker (hvblk_queue.slow);
+ *     3. with the ring empty, re-arms notifications; or, with
+ *        blk_poll_us set and requests flowing, leaves them off and has
+ *        the poll timer queue it again blk_poll_us later, holding the
+ *        interrupt for its answers until then (poll.c);
  *   worker (one per queue): runs what may block, one request after the
  *     other, and posts the result to q->done like a kiocb completion;
  *   kiocb completion (ki_complete, any context): posts to q->done.
@@ -32,6 +37,7 @@
 #include <linux/atomic.h>
 #include <linux/bvec.h>
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/jump_label.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
@@ -278,6 +284,8 @@ struct hvblk_req {
  * @nr_batch: entries in @batch
  * @free_lock: protects @free, @starved, @big_busy and @big_wait
  * @free: stack of unused request slots
+ * @nr_taken: slots not on @free (changed under @free_lock by the poller
+ *	and hvblk_abort(), so with @kick_mutex held too: read under either)
  * @starved: the poller stopped because @free was empty; the next slot
  *	given back requeues it
  * @pool: the request slots
@@ -293,6 +301,12 @@ struct hvblk_req {
  *	followed by a take, 0 when none (set by hvblk_notify() in any
  *	context with a cmpxchg from 0, taken by the poller with an xchg)
  * @lat: latency breakdown counters, under @kick_mutex (struct hvblk_lat)
+ * @poll_timer: the next look at the ring while requests flow (poll.c);
+ *	started by the poller, its expiry only queues @kick
+ * @poll_fired: set to 1 by @poll_timer's expiry, taken (atomic_xchg())
+ *	by the next run of the poller, which is then a look
+ * @irq_held: when the oldest answer whose interrupt waits was published
+ *	(ktime_get_ns(), never 0), or 0 when none waits; under @kick_mutex
  */
 struct hvblk_queue {
 	struct hvblk_dev *dev;
@@ -308,6 +322,7 @@ struct hvblk_queue {
 	unsigned int nr_batch;
 	spinlock_t free_lock;		/* @free, @starved, @big_* */
 	struct hvblk_req *free;
+	unsigned int nr_taken;
 	bool starved;
 	struct hvblk_req *pool;
 	unsigned int pool_size;
@@ -317,6 +332,9 @@ struct hvblk_queue {
 	bool big_wait;
 	atomic64_t lat_notify;
 	struct hvblk_lat lat;		/* under @kick_mutex */
+	struct hrtimer poll_timer;
+	atomic_t poll_fired;
+	u64 irq_held;
 };
 
 /**
@@ -456,5 +474,12 @@ void hvblk_reset(struct hvisor_vdev *vdev);
 void hvblk_abort(struct hvisor_vdev *vdev);
 void hvblk_drain(struct hvisor_vdev *vdev);
 void hvblk_quiesce(struct hvblk_dev *dev);
+
+/* poll.c */
+void hvblk_poll_init(struct hvblk_queue *q);
+bool hvblk_poll_linger(struct hvblk_queue *q, unsigned int popped,
+		       bool fired);
+bool hvblk_poll_hold_irq(struct hvblk_queue *q, bool lingering);
+void hvblk_poll_stop(struct hvblk_queue *q);
 
 #endif /* _HVISOR_BLK_H */

@@ -34,10 +34,12 @@ static struct hvblk_req *hvblk_get_req(struct hvblk_queue *q)
 
 	spin_lock(&q->free_lock);
 	req = q->free;
-	if (req)
+	if (req) {
 		q->free = req->next_free;
-	else
+		q->nr_taken++;
+	} else {
 		q->starved = true;
+	}
 	spin_unlock(&q->free_lock);
 	if (req)
 		atomic_inc(&q->dev->busy);
@@ -57,6 +59,7 @@ static void hvblk_put_req(struct hvblk_queue *q, struct hvblk_req *req)
 	spin_lock(&q->free_lock);
 	req->next_free = q->free;
 	q->free = req;
+	q->nr_taken--;
 	kick = q->starved;
 	q->starved = false;
 	if (req->vqr.iov == q->big_iov) {
@@ -208,9 +211,10 @@ static u32 hvblk_write_status(const struct hvblk_req *req)
 /*
  * Push the answers collected, as one used-ring update and at most one
  * interrupt, then give their slots back. The poller does this before it
- * lets go of kick_mutex, so no answer waits in the batch.
+ * lets go of kick_mutex, so no answer waits in the batch. While the queue
+ * lingers the interrupt may wait for a later run (hvblk_poll_hold_irq()).
  */
-static void hvblk_flush_batch(struct hvblk_queue *q)
+static void hvblk_flush_batch(struct hvblk_queue *q, bool lingering)
 {
 	struct hvisor_vdev *vdev = &q->dev->vdev;
 	unsigned int i, n = q->nr_batch;
@@ -218,7 +222,7 @@ static void hvblk_flush_batch(struct hvblk_queue *q)
 	u64 used = 0;
 
 	lockdep_assert_held(&q->kick_mutex);
-	if (!n)
+	if (!n && !q->irq_held)
 		return;
 	for (i = 0; i < n; i++) {
 		req = q->batch[i];
@@ -226,9 +230,13 @@ static void hvblk_flush_batch(struct hvblk_queue *q)
 		q->batch_used[i].len = hvblk_write_status(req);
 		hvblk_count(vdev, req);
 	}
-	hvisor_vq_push_batch(q->vq, q->batch_used, n);
+	if (n)
+		hvisor_vq_push_batch(q->vq, q->batch_used, n);
 	hvblk_lat_stamp(&used);
-	hvisor_vdev_vq_interrupt(vdev, q->vq);
+	if (!hvblk_poll_hold_irq(q, lingering)) {
+		q->irq_held = 0;
+		hvisor_vdev_vq_interrupt(vdev, q->vq);
+	}
 	hvblk_lat_answered(q, q->batch, n, used);
 	q->nr_batch = 0;
 	for (i = 0; i < n; i++)
@@ -257,7 +265,7 @@ void hvblk_answer(struct hvblk_queue *q, struct hvblk_req *req, int status)
 	req->state = HVBLK_REQ_IDLE;
 	req->status = status;
 	if (q->nr_batch >= hvblk_batch_max(q))
-		hvblk_flush_batch(q);
+		hvblk_flush_batch(q, false);
 	q->batch[q->nr_batch++] = req;
 }
 
@@ -425,33 +433,72 @@ static int hvblk_pop_one(struct hvblk_queue *q)
 	return ret;
 }
 
-static void hvblk_kick_ring(struct hvblk_queue *q)
+/* How a run of hvblk_kick_ring() ended. */
+enum {
+	HVBLK_RING_EMPTY,	/* nothing left: notifications are up to us */
+	HVBLK_RING_STOP,	/* requeued, waiting for a slot, or broken */
+};
+
+/*
+ * Take chains until the ring is empty; notifications stay off. @popped
+ * counts the chains of this run of the poller, HVBLK_KICK_BUDGET at most.
+ */
+static int hvblk_kick_ring(struct hvblk_queue *q, unsigned int *popped)
 {
-	struct hvisor_vq *vq = q->vq;
-	unsigned int budget = HVBLK_KICK_BUDGET;
 	int ret;
 
-	hvisor_vq_disable_notify(vq);
 	for (;;) {
 		ret = hvblk_pop_one(q);
 		if (ret < 0) {
 			hvisor_vdev_fail(&q->dev->vdev, "blk: bad virtqueue");
-			return;
+			return HVBLK_RING_STOP;
 		}
-		if (ret > 0) {
-			if (--budget)
-				continue;
+		if (!ret)
+			break;
+		if (++*popped >= HVBLK_KICK_BUDGET) {
 			/* Let other work run; come back with notifies off. */
 			queue_work(q->dev->wq, &q->kick);
-			return;
+			return HVBLK_RING_STOP;
 		}
-		if (READ_ONCE(q->starved) || READ_ONCE(q->big_wait))
-			return;	/* the next slot given back requeues us */
-		/* Empty: re-arm notifies; go on if a chain raced in. */
+	}
+	if (READ_ONCE(q->starved) || READ_ONCE(q->big_wait))
+		return HVBLK_RING_STOP;	/* the next slot given back requeues us */
+	return HVBLK_RING_EMPTY;
+}
+
+/*
+ * Take chains while the queue is enabled; with the ring empty, either
+ * look again shortly (requests flow, poll.c) or re-arm notifications,
+ * going on if a chain raced in. Returns true in the first case.
+ */
+static bool hvblk_serve_ring(struct hvblk_queue *q)
+{
+	bool fired = atomic_xchg(&q->poll_fired, 0);
+	struct hvisor_vq *vq = q->vq;
+	unsigned int popped = 0;
+
+	hvisor_vq_disable_notify(vq);
+	for (;;) {
+		if (hvblk_kick_ring(q, &popped) != HVBLK_RING_EMPTY)
+			break;
+		/*
+		 * Backings that complete inside the submission (brd, a
+		 * file's page-cache hit, often ext4 on a RAM disk) posted
+		 * their results while we submitted: answer them in this
+		 * batch rather than in a second run of this work, which
+		 * their hvblk_post_done() queued (that run then finds
+		 * nothing to do). It also tells hvblk_poll_linger() what
+		 * is still in the backing.
+		 */
+		hvblk_reap(q);
+		if (hvblk_poll_linger(q, popped, fired))
+			return true;
 		if (!hvisor_vq_enable_notify(vq))
-			return;
+			return false;
 		hvisor_vq_disable_notify(vq);
 	}
+	hvblk_reap(q);
+	return false;
 }
 
 /**
@@ -465,6 +512,7 @@ static void hvblk_kick_ring(struct hvblk_queue *q)
 void hvblk_kick_work(struct work_struct *work)
 {
 	struct hvblk_queue *q = container_of(work, struct hvblk_queue, kick);
+	bool lingering = false;
 	unsigned int noio;
 
 	/*
@@ -475,19 +523,9 @@ void hvblk_kick_work(struct work_struct *work)
 	mutex_lock(&q->kick_mutex);
 	hvblk_reap(q);
 	if (READ_ONCE(q->enabled) && READ_ONCE(q->vq->ready) &&
-	    !READ_ONCE(q->vq->broken)) {
-		hvblk_kick_ring(q);
-		/*
-		 * Backings that complete inside the submission (brd, a
-		 * file's page-cache hit, often ext4 on a RAM disk) posted
-		 * their results while we submitted: answer them in this
-		 * batch rather than in a second run of this work, which
-		 * their hvblk_post_done() queued (that run then finds
-		 * nothing to do).
-		 */
-		hvblk_reap(q);
-	}
-	hvblk_flush_batch(q);
+	    !READ_ONCE(q->vq->broken))
+		lingering = hvblk_serve_ring(q);
+	hvblk_flush_batch(q, lingering);
 	mutex_unlock(&q->kick_mutex);
 	memalloc_noio_restore(noio);
 }
@@ -619,9 +657,16 @@ void hvblk_abort(struct hvisor_vdev *vdev)
  */
 void hvblk_quiesce(struct hvblk_dev *dev)
 {
+	unsigned int i;
+
 	wait_var_event(&dev->busy, !atomic_read(&dev->busy));
 	synchronize_rcu();
+	for (i = 0; i < dev->nr_queues; i++)
+		hvblk_poll_stop(&dev->queues[i]);
 	flush_workqueue(dev->wq);
+	/* A run of the poller just flushed may have started the timer. */
+	for (i = 0; i < dev->nr_queues; i++)
+		hvblk_poll_stop(&dev->queues[i]);
 }
 
 /* Wait for every request, those hvblk_abort() left in the backing included. */
@@ -654,6 +699,8 @@ void hvblk_reset(struct hvisor_vdev *vdev)
 		mutex_lock(&q->kick_mutex);
 		WRITE_ONCE(q->enabled, false);
 		mutex_unlock(&q->kick_mutex);
+		/* No poller starts it again until DRIVER_OK. */
+		hvblk_poll_stop(q);
 	}
 	/* The pollers reap and answer what completes meanwhile. */
 	wait_var_event(&dev->busy, hvblk_reset_done(dev));
@@ -666,6 +713,8 @@ void hvblk_reset(struct hvisor_vdev *vdev)
 		q->starved = false;
 		q->big_wait = false;
 		spin_unlock(&q->free_lock);
+		/* The driver that was owed it is gone. */
+		q->irq_held = 0;
 		mutex_unlock(&q->kick_mutex);
 	}
 }

@@ -10,6 +10,7 @@
 #include "../blk/parse.c"
 #include "../blk/io.c"
 #include "../blk/queue.c"
+#include "../blk/poll.c"
 #include "../blk/stats.c"
 
 #include <kunit/test.h>
@@ -1149,6 +1150,144 @@ static void blk_ring_starve(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, rt_status(t, n), VIRTIO_BLK_S_OK);
 }
 
+/* ---- Looking at the ring while requests flow (poll.c) ---- */
+
+/* The avail_event the device publishes, after used->ring[num]. */
+static __le16 *rt_avail_event(struct blk_ring_test *t)
+{
+	return (__le16 *)&t->used->ring[RT_NUM];
+}
+
+/* Whether a ring index (used->idx, avail_event) reaches @want within 5 s. */
+static bool rt_wait_idx(const __le16 *idx, u16 want)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2500; i++) {
+		if (le16_to_cpu(READ_ONCE(*idx)) == want)
+			return true;
+		usleep_range(1000, 2000);
+	}
+	return false;
+}
+
+/*
+ * What a poller that found its ring empty decides: look again while
+ * requests flow (two chains taken, or one still in the backing, or a
+ * completion's run while others are), notifications on otherwise.
+ */
+static void blk_poll_decide(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	struct hvblk_queue *q = &t->dev->queues[0];
+	unsigned int saved = blk_poll_us;
+
+	rt_wait_idle(t);
+	mutex_lock(&q->kick_mutex);
+	KUNIT_ASSERT_EQ(test, q->nr_taken, 0U);
+	blk_poll_us = 0;
+	KUNIT_EXPECT_FALSE(test, hvblk_poll_linger(q, 5, false));
+	blk_poll_us = HVBLK_POLL_MAX_US;
+	KUNIT_EXPECT_TRUE(test, hvblk_poll_linger(q, 2, false));
+	/* One chain, answered in this run's batch: the ring went quiet. */
+	KUNIT_EXPECT_FALSE(test, hvblk_poll_linger(q, 1, false));
+	KUNIT_EXPECT_FALSE(test, hrtimer_is_queued(&q->poll_timer));
+	KUNIT_EXPECT_FALSE(test, hvblk_poll_linger(q, 0, false));
+
+	/* One request in the backing. */
+	q->nr_taken = 1;
+	KUNIT_EXPECT_TRUE(test, hvblk_poll_linger(q, 1, false));
+	KUNIT_EXPECT_TRUE(test, hvblk_poll_linger(q, 0, false));
+	/* The timer's look found nothing: a slow backing, stop looking. */
+	KUNIT_EXPECT_FALSE(test, hvblk_poll_linger(q, 0, true));
+	KUNIT_EXPECT_FALSE(test, hrtimer_is_queued(&q->poll_timer));
+	/* Its answer waits in the batch: nothing is in the backing. */
+	q->nr_batch = 1;
+	KUNIT_EXPECT_FALSE(test, hvblk_poll_linger(q, 1, false));
+	q->nr_batch = 0;
+	q->nr_taken = 0;
+	blk_poll_us = saved;
+	mutex_unlock(&q->kick_mutex);
+}
+
+/*
+ * While a queue lingers the interrupt for its answers may wait, but not
+ * longer than about blk_poll_us after the first answer held.
+ */
+static void blk_poll_hold(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	struct hvblk_queue *q = &t->dev->queues[0];
+	unsigned int saved = blk_poll_us;
+	bool saved_hold = blk_irq_hold;
+
+	rt_wait_idle(t);
+	mutex_lock(&q->kick_mutex);
+	blk_poll_us = HVBLK_POLL_MAX_US;
+	blk_irq_hold = true;
+	KUNIT_EXPECT_FALSE(test, hvblk_poll_hold_irq(q, false));
+	KUNIT_EXPECT_EQ(test, q->irq_held, 0ULL);
+	KUNIT_EXPECT_TRUE(test, hvblk_poll_hold_irq(q, true));
+	KUNIT_EXPECT_NE(test, q->irq_held, 0ULL);
+	KUNIT_EXPECT_TRUE(test, hvblk_poll_hold_irq(q, true));
+	/* Held for longer than a period: now it goes. */
+	q->irq_held -= 2ULL * HVBLK_POLL_MAX_US * NSEC_PER_USEC;
+	KUNIT_EXPECT_FALSE(test, hvblk_poll_hold_irq(q, true));
+	q->irq_held = 0;
+	blk_irq_hold = false;
+	KUNIT_EXPECT_FALSE(test, hvblk_poll_hold_irq(q, true));
+	blk_irq_hold = true;
+	blk_poll_us = 0;
+	/* Not polled: never lingering, but nothing is held either way. */
+	KUNIT_EXPECT_FALSE(test, hvblk_poll_linger(q, 2, false));
+	blk_irq_hold = saved_hold;
+	blk_poll_us = saved;
+	mutex_unlock(&q->kick_mutex);
+}
+
+/*
+ * While the queue lingers, the timer's look takes a request made without
+ * a QueueNotify, and notifications are re-armed once the ring stays
+ * empty; with blk_poll_us=0 nothing looks. A reset stops the timer.
+ */
+static void blk_poll_look(struct kunit *test)
+{
+	struct blk_ring_test *t = test->priv;
+	struct hvblk_queue *q = &t->dev->queues[0];
+	unsigned int saved = blk_poll_us;
+
+	rt_wait_idle(t);
+	blk_poll_us = 1000;
+	/* As after a run that took two chains. */
+	mutex_lock(&q->kick_mutex);
+	KUNIT_EXPECT_TRUE(test, hvblk_poll_linger(q, 2, false));
+	rt_post(t, 0, VIRTIO_BLK_T_FLUSH);
+	mutex_unlock(&q->kick_mutex);
+	KUNIT_EXPECT_TRUE(test, rt_wait_idx(&t->used->idx, 1));
+	KUNIT_EXPECT_EQ(test, rt_status(t, 0), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_TRUE(test, rt_wait_idx(rt_avail_event(t), 1));
+
+	/* Quiet: no look is due or queued any more. */
+	blk_poll_us = 0;
+	hvblk_poll_stop(q);
+	flush_workqueue(t->dev->wq);
+	rt_post(t, 1, VIRTIO_BLK_T_FLUSH);
+	usleep_range(20000, 30000);
+	flush_workqueue(t->dev->wq);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->used->idx), 1);
+	hvblk_notify(&t->dev->vdev, 0);
+	KUNIT_EXPECT_TRUE(test, rt_wait_idx(&t->used->idx, 2));
+	KUNIT_EXPECT_EQ(test, rt_status(t, 1), VIRTIO_BLK_S_OK);
+
+	blk_poll_us = HVBLK_POLL_MAX_US;
+	mutex_lock(&q->kick_mutex);
+	KUNIT_EXPECT_TRUE(test, hvblk_poll_linger(q, 2, false));
+	mutex_unlock(&q->kick_mutex);
+	hvblk_reset(&t->dev->vdev);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&q->poll_timer));
+	blk_poll_us = saved;
+}
+
 /* ---- The latency breakdown's accounting (stats.c) ---- */
 
 /* Each stage's difference is summed, the maximum kept, polled counted. */
@@ -1210,6 +1349,9 @@ static struct kunit_case hvisor_blk_ring_cases[] = {
 	KUNIT_CASE(blk_ring_two_long_chains),
 	KUNIT_CASE(blk_ring_abort_stuck),
 	KUNIT_CASE(blk_ring_abort_idle),
+	KUNIT_CASE(blk_poll_decide),
+	KUNIT_CASE(blk_poll_hold),
+	KUNIT_CASE(blk_poll_look),
 	{}
 };
 
