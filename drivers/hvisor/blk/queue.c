@@ -473,7 +473,9 @@ static int hvblk_kick_ring(struct hvblk_queue *q, unsigned int *popped)
  */
 static bool hvblk_serve_ring(struct hvblk_queue *q)
 {
-	bool fired = atomic_xchg(&q->poll_fired, 0);
+	/* A plain read first: no full barrier per run while nothing fired. */
+	bool fired = atomic_read(&q->poll_fired) &&
+		     atomic_xchg(&q->poll_fired, 0);
 	struct hvisor_vq *vq = q->vq;
 	unsigned int popped = 0;
 
