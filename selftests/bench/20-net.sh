@@ -1,90 +1,180 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Benchmarks (make bench): TCP throughput (iperf3, both directions) and
-# request/response latency (one-byte round trips, net_xfer) between root
-# and the simulated guest's virtio_net interface (in a namespace), and the
-# same over a veth pair as the baseline, in the same run. Prints the
-# numbers and the guest/veth ratios. Never fails on a number.
-# HVV-NEEDS: ip iperf3
-# HVV-TIMEOUT: 300
+# Benchmarks (make bench): between root and the simulated guest's
+# virtio_net interface (in a namespace), and over a veth pair as the
+# baseline in the same run: TCP throughput both ways (iperf3, one
+# stream, one queue pair), UDP throughput both ways (iperf3 -u at an
+# unlimited rate: what the receiver got, and the loss), TCP with two
+# streams on a two-pair device (multiqueue: the guest's transmit work on
+# both pairs) and request/response latency (one-byte round trips,
+# net_xfer). Prints the numbers, the guest/veth ratios and, per packet
+# the device carried, the queue notifies and guest interrupts that
+# crossed the bridge (hvisorctl status before and after each guest job;
+# counts carry over to real hvisor where TCG timings do not). Never
+# fails on a number.
+# HVV-NEEDS: ip iperf3 ethtool
+# HVV-TIMEOUT: 600
 . /hvv/lib.sh
 
 IP=/hvv/bin/ip
 RUNTIME=${HVV_BENCH_RUNTIME:-10}
 RR=${HVV_BENCH_RR:-2000}
-MAC=02:00:00:00:be:01
 
-# iperf_run NS ADDR [-R]: Gbit/s of a TCP stream root -> NS (-R: NS -> root).
+# iperf_run NS ADDR [iperf3 options]: "GBPS LOSS%" of a stream root -> NS
+# (-R: NS -> root) as the receiver saw it; LOSS% is 0 for TCP.
 iperf_run() {
-	hvv_in_netns "$1" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	_ns=$1 _addr=$2
+	shift 2
+	hvv_in_netns "$_ns" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	_s=$!
 	sleep 1
-	_out=$(iperf3 -c "$2" -p 5201 -t "$RUNTIME" -f g $3 2>&1) ||
-		{ echo "$_out" >&2; hvv_fail "iperf3 to $2 failed"; }
+	_out=$(iperf3 -c "$_addr" -p 5201 -t "$RUNTIME" -f g "$@" 2>&1) ||
+		{ echo "$_out" >&2; hvv_fail "iperf3 $* to $_addr failed"; }
 	wait $_s
-	echo "$_out" | awk '/receiver/ { v = $(NF - 2) } END { print v + 0 }'
+	echo "$_out" | awk '/receiver/ { l = 0
+			for (i = 1; i <= NF; i++) {
+				if ($i == "Gbits/sec") v = $(i - 1)
+				if ($i ~ /^\(.*%\)$/) { l = $i; gsub(/[()%]/, "", l) }
+			} }
+		END { print v + 0, l + 0 }'
 }
 
-# rr_run NS ADDR: mean microseconds per one-byte round trip.
+# rr_run NS ADDR: "US 0": mean microseconds per one-byte round trip (and
+# no loss, the shape of iperf_run's answer).
 rr_run() {
 	hvv_in_netns "$1" /hvv/bin/net_xfer rr-server 5301 &
 	_s=$!
 	_us=$(/hvv/bin/net_xfer rr-client "$2" 5301 "$RR") ||
 		hvv_fail "round trips to $2 failed"
 	wait $_s
-	echo "$_us"
+	echo "$_us 0"
 }
 
-setup() {
-	hvv_insmod hvisor_vhost hypervisor=sim
-	hvv_insmod hvisor_vhost_sim
-	id=$(hvv_dev_add net --mac $MAC --ifname hvbench0)
-	gif=$(hvv_net_if_by_mac $MAC $((10 * HVV_SLOW)))
-	nsg=$(hvv_netns_new)
-	hvv_run $IP link set "$gif" netns "$nsg"
-	hvv_run hvv_in_netns "$nsg" $IP addr add 10.98.0.2/24 dev "$gif"
-	hvv_run hvv_in_netns "$nsg" $IP link set "$gif" up
-	hvv_run hvv_in_netns "$nsg" $IP link set lo up
-	hvv_run $IP addr add 10.98.0.1/24 dev hvbench0
-	hvv_run $IP link set hvbench0 up
+# counts IF: "NOTIFIES INTERRUPTS PACKETS": the bridge's counters and the
+# packets root's interface IF moved both ways so far.
+counts() {
+	_p=$(($(cat /sys/class/net/"$1"/statistics/rx_packets) +
+		$(cat /sys/class/net/"$1"/statistics/tx_packets)))
+	hvisorctl status | awk -v p="$_p" '/^notifies / { n = $2 }
+		/^interrupts / { i = $2 } END { print n, i, p }'
+}
 
-	nsv=$(hvv_netns_new)
-	hvv_run $IP link add vbench0 type veth peer name vbench1
-	hvv_run $IP link set vbench1 netns "$nsv"
-	hvv_run hvv_in_netns "$nsv" $IP addr add 10.97.0.2/24 dev vbench1
-	hvv_run hvv_in_netns "$nsv" $IP link set vbench1 up
-	hvv_run hvv_in_netns "$nsv" $IP link set lo up
-	hvv_run $IP addr add 10.97.0.1/24 dev vbench0
-	hvv_run $IP link set vbench0 up
-	for a in 10.98.0.2 10.97.0.2; do
+# guest_job NAME IF RUN...: run "RUN..." (a *_run above) and append
+# "NAME RESULT... NOTIFIES/PKT IRQS/PKT" to $GUEST_OUT.
+guest_job() {
+	_name=$1 _if=$2
+	shift 2
+	_c0=$(counts "$_if")
+	_r=$("$@")
+	_c1=$(counts "$_if")
+	echo "$_name $_r $_c0 $_c1" | awk '{ n = NF
+		p = $n - $(n - 3); p = p > 0 ? p : 1
+		printf "%s", $1
+		for (i = 2; i <= n - 6; i++) printf " %s", $i
+		printf " %.3f %.3f\n", ($(n - 2) - $(n - 5)) / p,
+			($(n - 1) - $(n - 4)) / p }' >>"$GUEST_OUT"
+}
+
+# veth_pair NAME ADDR_PREFIX: a veth pair, NAME in root with .1, its peer
+# in a new namespace with .2, whose holder it leaves in $NS.
+veth_pair() {
+	NS=$(hvv_netns_new)
+	_ns=$NS
+	hvv_run $IP link add "$1" type veth peer name "${1}p"
+	hvv_run $IP link set "${1}p" netns "$_ns"
+	hvv_run hvv_in_netns "$_ns" $IP addr add "$2.2/24" dev "${1}p"
+	hvv_run hvv_in_netns "$_ns" $IP link set "${1}p" up
+	hvv_run hvv_in_netns "$_ns" $IP link set lo up
+	hvv_run $IP addr add "$2.1/24" dev "$1"
+	hvv_run $IP link set "$1" up
+}
+
+# guest_nic NAME MAC ADDR_PREFIX [dev add options]: a guest NIC, root's
+# end NAME with .1, the guest's in a new namespace with .2, whose holder
+# it leaves in $NS, the device id in $ID.
+guest_nic() {
+	_name=$1 _mac=$2 _pfx=$3
+	shift 3
+	ID=$(hvv_dev_add net --mac "$_mac" --ifname "$_name" "$@")
+	_gif=$(hvv_net_if_by_mac "$_mac" $((10 * HVV_SLOW)))
+	NS=$(hvv_netns_new)
+	_ns=$NS
+	hvv_run $IP link set "$_gif" netns "$_ns"
+	hvv_run hvv_in_netns "$_ns" $IP addr add "$_pfx.2/24" dev "$_gif"
+	hvv_run hvv_in_netns "$_ns" $IP link set "$_gif" up
+	hvv_run hvv_in_netns "$_ns" $IP link set lo up
+	hvv_run $IP addr add "$_pfx.1/24" dev "$_name"
+	hvv_run $IP link set "$_name" up
+}
+
+reachable() {
+	for a in "$@"; do
 		n=$((30 * HVV_SLOW))
-		until ping -c 1 -W 1 $a >/dev/null 2>&1; do
+		until ping -c 1 -W 1 "$a" >/dev/null 2>&1; do
 			[ "$n" -gt 0 ] || hvv_fail "$a unreachable"
 			n=$((n - 1))
 		done
 	done
 }
 
+setup() {
+	hvv_insmod hvisor_vhost hypervisor=sim
+	hvv_insmod hvisor_vhost_sim
+	guest_nic hvbench0 02:00:00:00:be:01 10.98.0
+	nsg=$NS id=$ID
+	guest_nic hvbench1 02:00:00:00:be:02 10.96.0 --queues 2
+	nsm=$NS idm=$ID
+	veth_pair vbench0 10.97.0
+	nsv=$NS
+	reachable 10.98.0.2 10.96.0.2 10.97.0.2
+}
+
 cleanup() {
 	hvv_run $IP link del vbench0
 	hvv_run hvisorctl dev del "$id"
-	kill "$nsg" "$nsv"
+	hvv_run hvisorctl dev del "$idm"
+	kill "$nsg" "$nsm" "$nsv"
 	hvv_unload_all
+}
+
+# jobs: NAME, then the veth job, then the guest job.
+run_jobs() {
+	V=10.97.0.2 G=10.98.0.2 M=10.96.0.2
+	while read -r name vns vaddr gns gaddr gif opts; do
+		# shellcheck disable=SC2086 # opts are words
+		set -- $opts
+		echo "$name $(iperf_run "$vns" "$vaddr" "$@" </dev/null)" \
+			>>"$VETH_OUT"
+		guest_job "$name" "$gif" iperf_run "$gns" "$gaddr" "$@" </dev/null
+	done <<-JOBS
+		tcp-root-to-guest $nsv $V $nsg $G hvbench0
+		tcp-guest-to-root $nsv $V $nsg $G hvbench0 -R
+		udp-root-to-guest $nsv $V $nsg $G hvbench0 -u -b 0
+		udp-guest-to-root $nsv $V $nsg $G hvbench0 -u -b 0 -R
+		tcp2-root-to-guest $nsv $V $nsm $M hvbench1 -P 2
+		tcp2-guest-to-root $nsv $V $nsm $M hvbench1 -P 2 -R
+	JOBS
+	echo "rr $(rr_run "$nsv" $V)" >>"$VETH_OUT"
+	guest_job rr hvbench0 rr_run "$nsg" $G
 }
 
 main() {
 	setup
-	set -- "$(iperf_run "$nsv" 10.97.0.2)" "$(iperf_run "$nsg" 10.98.0.2)" \
-		"$(iperf_run "$nsv" 10.97.0.2 -R)" "$(iperf_run "$nsg" 10.98.0.2 -R)" \
-		"$(rr_run "$nsv" 10.97.0.2)" "$(rr_run "$nsg" 10.98.0.2)"
-	echo "=== summary: net: TCP ${RUNTIME}s per stream, $RR one-byte round trips (ratio = guest / veth)"
-	printf '%-22s %12s %12s %7s\n' test veth guest ratio
-	echo "tcp-root-to-guest-Gbps $1 $2
-tcp-guest-to-root-Gbps $3 $4
-rr-latency-us $5 $6" | awk '{
-		r = $2 > 0 ? $3 / $2 : 0
-		printf "%-22s %12.2f %12.2f %7.2f\n", $1, $2, $3, r }'
+	VETH_OUT=/tmp/bench-net-veth GUEST_OUT=/tmp/bench-net-guest
+	: >"$VETH_OUT"
+	: >"$GUEST_OUT"
+	run_jobs
+	# Which of the two-pair device's pairs carried the tcp2 streams (the
+	# guest's driver uses as many pairs as it has CPUs, up to the two).
+	ethtool -S hvbench1 | grep -E 'q[0-9]_(rx|tx)_packets'
+	echo "=== summary: net: iperf3 ${RUNTIME}s per job (Gbit/s as the receiver saw it; UDP at an unlimited rate, with its loss), $RR one-byte round trips (us); tcp2: two streams on a two-pair device; ratio = guest / veth (for rr, lower is better); per packet the device carried: notifies, guest interrupts"
+	printf '%-20s %9s %9s %7s %7s %7s %7s %7s\n' test veth guest ratio \
+		vloss% gloss% ntf/pkt irq/pkt
+	paste -d ' ' "$VETH_OUT" "$GUEST_OUT" | awk '{
+		r = $2 > 0 ? $5 / $2 : 0
+		printf "%-20s %9.2f %9.2f %7.2f %7.1f %7.1f %7.3f %7.3f\n",
+			$1, $2, $5, r, $3, $6, $7, $8 }'
 	echo "=== end"
 	hvv_run hvisorctl dev list
 	cleanup
