@@ -8,9 +8,9 @@
 # unlimited rate: what the receiver got, and the loss), TCP with two
 # streams on a two-pair device (multiqueue: the guest's transmit work on
 # both pairs) and request/response latency (one-byte round trips,
-# net_xfer). Prints the numbers, the guest/veth ratios and, per packet
-# the device carried, the queue notifies and guest interrupts that
-# crossed the bridge (hvisorctl status before and after each guest job;
+# net_xfer; with their p99, p99.9 and longest). Prints the numbers, the
+# guest/veth ratios and, per packet the device carried, the queue
+# notifies and guest interrupts that crossed the bridge (hvisorctl status before and after each guest job;
 # counts carry over to real hvisor where TCG timings do not). Never
 # fails on a number.
 # HVV-NEEDS: ip iperf3 ethtool
@@ -41,14 +41,18 @@ iperf_run() {
 }
 
 # rr_run NS ADDR: "US 0": mean microseconds per one-byte round trip (and
-# no loss, the shape of iperf_run's answer).
+# no loss, the shape of iperf_run's answer); "P99 P99.9 MAX" of the round
+# trips go to $RR_TAILS.
 rr_run() {
 	hvv_in_netns "$1" /hvv/bin/net_xfer rr-server 5301 &
 	_s=$!
 	_us=$(/hvv/bin/net_xfer rr-client "$2" 5301 "$RR") ||
 		hvv_fail "round trips to $2 failed"
 	wait $_s
-	echo "$_us 0"
+	# shellcheck disable=SC2086 # four numbers
+	set -- $_us
+	echo "$2 $3 $4" >>"$RR_TAILS"
+	echo "$1 0"
 }
 
 # counts IF: "NOTIFIES INTERRUPTS PACKETS": the bridge's counters and the
@@ -162,8 +166,10 @@ run_jobs() {
 main() {
 	setup
 	VETH_OUT=/tmp/bench-net-veth GUEST_OUT=/tmp/bench-net-guest
+	RR_TAILS=/tmp/bench-net-rr
 	: >"$VETH_OUT"
 	: >"$GUEST_OUT"
+	: >"$RR_TAILS"
 	run_jobs
 	# Which of the two-pair device's pairs carried the tcp2 streams (the
 	# guest's driver uses as many pairs as it has CPUs, up to the two).
@@ -175,6 +181,10 @@ main() {
 		r = $2 > 0 ? $5 / $2 : 0
 		printf "%-20s %9.2f %9.2f %7.2f %7.1f %7.1f %7.3f %7.3f\n",
 			$1, $2, $5, r, $3, $6, $7, $8 }'
+	# The round trips' tail, veth's first: p99, p99.9, longest.
+	paste -d ' ' - - <"$RR_TAILS" | awk '{
+		printf "rr-tail-us           veth p99 %.0f p99.9 %.0f max %.0f, guest p99 %.0f p99.9 %.0f max %.0f\n",
+			$1, $2, $3, $4, $5, $6 }'
 	echo "=== end"
 	hvv_run hvisorctl dev list
 	cleanup

@@ -10,8 +10,9 @@
  *   net_xfer sum                    read stdin to EOF, print "BYTES SHA256"
  *                                   (to check against sha256sum)
  *   net_xfer rr-server PORT         accept one connection, echo every byte
- *   net_xfer rr-client HOST PORT N  N one-byte round trips; print the mean
- *                                   round trip in microseconds
+ *   net_xfer rr-client HOST PORT N  N one-byte round trips; print the mean,
+ *                                   p99, p99.9 and longest round trip in
+ *                                   microseconds
  *   net_xfer udp HOST PORT N SIZE   send N IPv4 datagrams of SIZE bytes as
  *                                   fast as possible (a flood)
  *
@@ -280,21 +281,48 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The value below which a fraction @p of the @n sorted samples lie. */
+static double percentile(const double *sorted, long n, double p)
+{
+	long i = (long)(p * (double)n);
+
+	return sorted[i < n ? i : n - 1];
+}
+
 static int do_rr_client(const char *host, const char *port, const char *count)
 {
 	long i, n = atol(count);
 	int fd = connect_to(host, port), one = 1;
-	double t0;
+	double t0, t, *rtt;
 	char c = 'x';
 
 	if (fd < 0 || n <= 0)
 		return die("connect");
+	rtt = malloc((size_t)n * sizeof(*rtt));
+	if (!rtt)
+		return die("malloc");
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	t0 = now_us();
-	for (i = 0; i < n; i++)
-		if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1)
+	t = t0;
+	for (i = 0; i < n; i++) {
+		if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1) {
+			free(rtt);
 			return die("round trip");
-	printf("%.1f\n", (now_us() - t0) / (double)n);
+		}
+		rtt[i] = now_us() - t;
+		t += rtt[i];
+	}
+	qsort(rtt, (size_t)n, sizeof(*rtt), cmp_double);
+	printf("%.1f %.1f %.1f %.1f\n", (t - t0) / (double)n,
+	       percentile(rtt, n, 0.99), percentile(rtt, n, 0.999), rtt[n - 1]);
+	free(rtt);
 	close(fd);
 	return 0;
 }
