@@ -13,7 +13,7 @@
 #   3. systemd-analyze verify on the units (man page found, commands
 #      executable), and no output at all (unknown keys only print).
 #   4. The udev rule, through udevadm test in a private mount namespace
-#      (tmpfs on /dev and /run/udev: nothing of the machine changes): it
+#      (tmpfs on /dev and /run: nothing of the machine changes): it
 #      parses, and, applied to an existing misc device and tty, sets
 #      root-only 0600.
 #   5. The bash completion: sourced in a clean bash, COMP_WORDS and
@@ -153,12 +153,13 @@ check_units() {
 }
 
 # udevadm_test RULES DEVPATH: udevadm test of DEVPATH with RULES added,
-# in a mount namespace whose /dev and /run/udev are empty tmpfs.
+# in a mount namespace whose /dev and /run are empty tmpfs (/run/udev
+# exists only where udevd ran: not on a machine that just installed udev).
 udevadm_test() {
 	unshare -m bash -c '
 		set -e
-		mount -t tmpfs none /run/udev
-		mkdir /run/udev/rules.d
+		mount -t tmpfs none /run
+		mkdir -p /run/udev/rules.d
 		cp "$1" /run/udev/rules.d/60-hvisor.rules
 		mount -t tmpfs none /dev
 		udevadm test --action=add "$2"' _ "$1" "$2" 2>&1
