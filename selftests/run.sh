@@ -330,9 +330,10 @@ stage_initramfs() {
 	# arm64 virt has one UART: results and log lines go through the
 	# kernel log to the console (see qemu_arm64).
 	[ "$ARCH" = x86_64 ] || echo HVV_KMSG=1 >>"$STAGE/hvv/env"
-	# Replaying a fuzzing run: the seed and time go to the guest.
+	# Replaying a fuzzing run: the seed and time go to the guest; so do
+	# the net bench's round trips.
 	local v
-	for v in HVV_FUZZ_SEED HVV_FUZZ_SECS; do
+	for v in HVV_FUZZ_SEED HVV_FUZZ_SECS HVV_BENCH_RR; do
 		[ -z "${!v:-}" ] || echo "$v=${!v}" >>"$STAGE/hvv/env"
 	done
 	(cd "$STAGE" && find . | cpio -o -H newc --quiet) >"$WORK/initramfs.cpio"
