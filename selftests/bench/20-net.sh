@@ -10,9 +10,9 @@
 # both pairs) and request/response latency (one-byte round trips,
 # net_xfer; with their p99, p99.9 and longest). Prints the numbers, the
 # guest/veth ratios and, per packet the device carried, the queue
-# notifies and guest interrupts that crossed the bridge (hvisorctl status before and after each guest job;
-# counts carry over to real hvisor where TCG timings do not). Never
-# fails on a number.
+# notifies and guest interrupts that crossed the bridge (hvisorctl status
+# before and after each guest job; counts carry over to real hvisor where
+# TCG timings do not). Never fails on a number.
 # HVV-NEEDS: ip iperf3 ethtool
 # HVV-TIMEOUT: 600
 . /hvv/lib.sh
@@ -80,18 +80,23 @@ guest_job() {
 			($(n - 1) - $(n - 4)) / p }' >>"$GUEST_OUT"
 }
 
+# link_ends NS IF PFX ROOT_IF: IF goes into namespace NS with PFX.2, up
+# with the namespace's lo; root's ROOT_IF gets PFX.1 and goes up.
+link_ends() {
+	hvv_run $IP link set "$2" netns "$1"
+	hvv_run hvv_in_netns "$1" $IP addr add "$3.2/24" dev "$2"
+	hvv_run hvv_in_netns "$1" $IP link set "$2" up
+	hvv_run hvv_in_netns "$1" $IP link set lo up
+	hvv_run $IP addr add "$3.1/24" dev "$4"
+	hvv_run $IP link set "$4" up
+}
+
 # veth_pair NAME ADDR_PREFIX: a veth pair, NAME in root with .1, its peer
 # in a new namespace with .2, whose holder it leaves in $NS.
 veth_pair() {
 	NS=$(hvv_netns_new)
-	_ns=$NS
 	hvv_run $IP link add "$1" type veth peer name "${1}p"
-	hvv_run $IP link set "${1}p" netns "$_ns"
-	hvv_run hvv_in_netns "$_ns" $IP addr add "$2.2/24" dev "${1}p"
-	hvv_run hvv_in_netns "$_ns" $IP link set "${1}p" up
-	hvv_run hvv_in_netns "$_ns" $IP link set lo up
-	hvv_run $IP addr add "$2.1/24" dev "$1"
-	hvv_run $IP link set "$1" up
+	link_ends "$NS" "${1}p" "$2" "$1"
 }
 
 # guest_nic NAME MAC ADDR_PREFIX [dev add options]: a guest NIC, root's
@@ -103,13 +108,7 @@ guest_nic() {
 	ID=$(hvv_dev_add net --mac "$_mac" --ifname "$_name" "$@")
 	_gif=$(hvv_net_if_by_mac "$_mac" $((10 * HVV_SLOW)))
 	NS=$(hvv_netns_new)
-	_ns=$NS
-	hvv_run $IP link set "$_gif" netns "$_ns"
-	hvv_run hvv_in_netns "$_ns" $IP addr add "$_pfx.2/24" dev "$_gif"
-	hvv_run hvv_in_netns "$_ns" $IP link set "$_gif" up
-	hvv_run hvv_in_netns "$_ns" $IP link set lo up
-	hvv_run $IP addr add "$_pfx.1/24" dev "$_name"
-	hvv_run $IP link set "$_name" up
+	link_ends "$NS" "$_gif" "$_pfx" "$_name"
 }
 
 reachable() {
