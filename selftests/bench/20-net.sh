@@ -80,35 +80,32 @@ guest_job() {
 			($(n - 1) - $(n - 4)) / p }' >>"$GUEST_OUT"
 }
 
-# link_ends NS IF PFX ROOT_IF: IF goes into namespace NS with PFX.2, up
-# with the namespace's lo; root's ROOT_IF gets PFX.1 and goes up.
-link_ends() {
-	hvv_run $IP link set "$2" netns "$1"
-	hvv_run hvv_in_netns "$1" $IP addr add "$3.2/24" dev "$2"
-	hvv_run hvv_in_netns "$1" $IP link set "$2" up
-	hvv_run hvv_in_netns "$1" $IP link set lo up
-	hvv_run $IP addr add "$3.1/24" dev "$4"
-	hvv_run $IP link set "$4" up
-}
-
 # veth_pair NAME ADDR_PREFIX: a veth pair, NAME in root with .1, its peer
 # in a new namespace with .2, whose holder it leaves in $NS.
 veth_pair() {
 	NS=$(hvv_netns_new)
 	hvv_run $IP link add "$1" type veth peer name "${1}p"
-	link_ends "$NS" "${1}p" "$2" "$1"
+	hvv_run $IP link set "${1}p" netns "$NS"
+	hvv_run hvv_in_netns "$NS" $IP addr add "$2.2/24" dev "${1}p"
+	hvv_run hvv_in_netns "$NS" $IP link set "${1}p" up
+	hvv_run hvv_in_netns "$NS" $IP link set lo up
+	hvv_run $IP addr add "$2.1/24" dev "$1"
+	hvv_run $IP link set "$1" up
 }
 
 # guest_nic NAME MAC ADDR_PREFIX [dev add options]: a guest NIC, root's
-# end NAME with .1, the guest's in a new namespace with .2, whose holder
-# it leaves in $NS, the device id in $ID.
+# end NAME with .1, the guest's in a new namespace with .2 (hvv_net_guest,
+# which waits until it answers), whose holder it leaves in $NS, the
+# device id in $ID.
 guest_nic() {
 	_name=$1 _mac=$2 _pfx=$3
 	shift 3
 	ID=$(hvv_dev_add net --mac "$_mac" --ifname "$_name" "$@")
-	_gif=$(hvv_net_if_by_mac "$_mac" $((10 * HVV_SLOW)))
-	NS=$(hvv_netns_new)
-	link_ends "$NS" "$_gif" "$_pfx" "$_name"
+	hvv_run $IP addr add "$_pfx.1/24" dev "$_name"
+	hvv_run $IP link set "$_name" up
+	hvv_net_guest "$_mac" "$_pfx.2/24"
+	NS=$HVV_NS
+	hvv_run hvv_in_netns "$NS" $IP link set lo up
 }
 
 reachable() {
@@ -130,7 +127,7 @@ setup() {
 	nsm=$NS idm=$ID
 	veth_pair vbench0 10.97.0
 	nsv=$NS
-	reachable 10.98.0.2 10.96.0.2 10.97.0.2
+	reachable 10.97.0.2
 }
 
 cleanup() {
