@@ -330,6 +330,7 @@ stage_initramfs() {
 	# arm64 virt has one UART: results and log lines go through the
 	# kernel log to the console (see qemu_arm64).
 	[ "$ARCH" = x86_64 ] || echo HVV_KMSG=1 >>"$STAGE/hvv/env"
+	zone_ram_env >>"$STAGE/hvv/env"
 	# Replaying a fuzzing run: the seed and time go to the guest; so do
 	# the net bench's round trips.
 	local v
@@ -400,11 +401,45 @@ watch_guest() {
 # boot-time tracefs work "locked up" at load 12 on 2 cores, before any
 # of our code ran); a real lockup, a loop that never yields, still
 # trips it.
+# Zone RAM that is not root's System RAM, as a zone's RAM on hvisor is:
+# ZONE_RAM_MIB of x86's RAM at 512 MiB, below the initramfs, which QEMU
+# loads at the top (memmap=SIZE$ADDR: E820 reserved), or the last of
+# arm64's RAM (mem=: cut from memblock, as hvisor's root device tree
+# leaves zones' memory out). The guest learns it as HVV_ZONE_RAM="ADDR
+# SIZE" (test 1I does block I/O into it).
+ZONE_RAM_MIB=8
+X86_ZONE_RAM_MIB_AT=512
+qemu_mem_mib() {
+	local m=${HVV_QEMU_MEM:-1G}
+	case $m in
+	*G) echo $((${m%G} * 1024)) ;;
+	*M) echo "${m%M}" ;;
+	*) die "HVV_QEMU_MEM=$m: give it in M or G" ;;
+	esac
+}
+zone_ram_arg() {
+	if [ "$ARCH" = x86_64 ]; then
+		echo "memmap=${ZONE_RAM_MIB}M\$${X86_ZONE_RAM_MIB_AT}M"
+	else
+		echo "mem=$(($(qemu_mem_mib) - ZONE_RAM_MIB))M"
+	fi
+}
+zone_ram_env() {
+	local at
+	if [ "$ARCH" = x86_64 ]; then
+		at=$((X86_ZONE_RAM_MIB_AT << 20))
+	else
+		# The virt board's RAM starts at 1 GiB.
+		at=$(((1024 + $(qemu_mem_mib) - ZONE_RAM_MIB) << 20))
+	fi
+	printf 'HVV_ZONE_RAM="0x%x 0x%x"\n' "$at" $((ZONE_RAM_MIB << 20))
+}
+
 qemu_x86_64() {
 	exec qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
 		-nodefaults -no-user-config -display none -monitor none -no-reboot \
 		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
-		-append "console=ttyS0 no5lvl watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=60 panic=-1 oops=panic loglevel=7 printk.devkmsg=on mitigations=off rdinit=/init" \
+		-append "console=ttyS0 no5lvl watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=60 panic=-1 oops=panic loglevel=7 printk.devkmsg=on mitigations=off $(zone_ram_arg) rdinit=/init" \
 		-serial "file:$LOGS/console.log" -serial "file:$LOGS/results.log" \
 		-serial "file:$LOGS/dmesg.log"
 }
@@ -430,7 +465,7 @@ qemu_arm64() {
 		-nodefaults -no-user-config -display none -monitor none -no-reboot \
 		${2:+-dtb "$2"} \
 		-kernel "$IMAGE" -initrd "$WORK/initramfs.cpio" \
-		-append "console=ttyAMA0 watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=60 panic=-1 oops=panic loglevel=8 printk.devkmsg=on kunit.enable=1 rdinit=/init" \
+		-append "console=ttyAMA0 watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=60 panic=-1 oops=panic loglevel=8 printk.devkmsg=on kunit.enable=1 $(zone_ram_arg) rdinit=/init" \
 		-serial "file:$LOGS/console.log"
 }
 

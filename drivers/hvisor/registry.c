@@ -284,8 +284,9 @@ static bool hvisor_registry_pa_used(u32 zone_id, phys_addr_t pa, u64 size)
  * a guest would then write over root; so is memory another region (of any
  * zone) already covers, in root's physical space or the zone's.
  *
- * Return: 0, -EINVAL for bad addresses or root's RAM, -EEXIST for an
- * overlap, -ENOMEM, -ENOSPC when the zone has no room for a region.
+ * Return: 0, -EINVAL for bad addresses or root's RAM, -ENODEV without a
+ * hypervisor, -EEXIST for an overlap, -ENOMEM, -ENOSPC when the zone has
+ * no room for a region.
  */
 int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 {
@@ -305,6 +306,9 @@ int hvisor_registry_zone_mem(const struct hvisor_vhost_zone_mem *mem)
 		       mem->zone_id, mem->zone0_ipa, mem->size);
 		return -EINVAL;
 	}
+	/* Not mapped (struct pages and all) only to be given back. */
+	if (hvisor_registry_closed)
+		return -ENODEV;
 	/* The zone's own regions are checked when the region is added. */
 	if (hvisor_registry_pa_used(mem->zone_id, mem->zone0_ipa, mem->size))
 		return -EEXIST;

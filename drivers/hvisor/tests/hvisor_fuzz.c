@@ -33,6 +33,13 @@
  *
  * A run prints its seed; seed=S max_ops=N replays the same operations
  * (the threads' interleaving and the devices' timing aside).
+ *
+ * With ram_pa=ADDR the zone's RAM is reserved physical memory instead
+ * (the test VM boots with memmap=SIZE$ADDR), which userspace gives the
+ * zone with "hvisorctl zone mem add": the module then maps it itself, as
+ * it maps a zone's RAM on hvisor, with ZONE_DEVICE struct pages where the
+ * kernel has them. fuzz_verify.c adds a tame guest that checks the data
+ * its blk requests move (debugfs "verify").
  * See Documentation/testing.rst.
  */
 
@@ -43,6 +50,7 @@
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/io.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -67,24 +75,7 @@
 
 #include "../compat.h"
 #include "../vq.h"
-
-#define FZ_ZONE			1
-#define FZ_SLOT_BASE		0xa000000ULL
-#define FZ_IRQ_BASE		32
-#define FZ_NR_SLOTS		64
-/* Guest-physical base of the zone's RAM (anything not 0). */
-#define FZ_GPA			0x40000000ULL
-#define FZ_GUARD		(4 * PAGE_SIZE)
-#define FZ_POISON		0x5a
-#define FZ_MAX_DEVS		16
-#define FZ_MAX_Q		8
-#define FZ_MAX_THREADS		16
-#define FZ_ROUND_OPS		1024
-#define FZ_RING_MASK		(HVISOR_BRIDGE_MAX_REQ - 1)
-/* Per device: FZ_MAX_Q ring areas of FZ_QAREA bytes (queues up to 256). */
-#define FZ_QAREA		0x2000
-#define FZ_DEV_AREA		(FZ_MAX_Q * FZ_QAREA)
-#define FZ_MAX_CHAIN		8
+#include "fuzz.h"
 
 static unsigned long long seed;
 module_param(seed, ullong, 0644);
@@ -114,158 +105,27 @@ static unsigned int ram_kb = 1024;
 module_param(ram_kb, uint, 0444);
 MODULE_PARM_DESC(ram_kb, "RAM of the fuzzed zone in KiB (at least 256)");
 
-/**
- * struct fz_devinfo - a device of the zone, as device_added told us
- * @id: device id
- * @type: HVISOR_VHOST_DEV_*
- * @irq: its interrupt
- * @addr: base of its register region
- */
-struct fz_devinfo {
-	u32 id;
-	u32 type;
-	u32 irq;
-	u64 addr;
-};
+static unsigned long long ram_pa;
+module_param(ram_pa, ullong, 0444);
+MODULE_PARM_DESC(ram_pa, "physical address of the zone's RAM, reserved memory that userspace gives zone 1 (hvisorctl zone mem add 1 ADDR 0x40000000 SIZE); its guards lie just outside (0: vmalloc()ed RAM the fuzzer adds)");
 
-/**
- * struct fz_result - counters of one run
- * @ops: operations done (register accesses, ring and memory writes)
- * @accesses: bridge requests queued
- * @interrupts: result ring entries drained
- * @stray_irqs: interrupts for no device of the zone
- * @guard_hits: guard checks that found a change
- * @hangs: accesses not answered in time
- * @bad_answers: answers that cannot be right (identity registers,
- *	answers nobody waited for or given twice)
- * @resets: Status = 0 writes
- * @chains: descriptor chains published
- */
-struct fz_result {
-	atomic64_t ops;
-	atomic64_t accesses;
-	atomic64_t interrupts;
-	atomic64_t stray_irqs;
-	atomic64_t guard_hits;
-	atomic64_t hangs;
-	atomic64_t bad_answers;
-	atomic64_t resets;
-	atomic64_t chains;
-};
+struct fz fz;
 
-/**
- * struct fz_queue - a guest driver's view of one of its queues
- * @num: QueueNum written
- * @desc: guest-physical address of the descriptor table written
- * @avail: same, avail ring
- * @used: same, used ring
- * @ready: QueueReady = 1 was written after a plausible setup
- * @avail_idx: next avail index the driver publishes
- * @next_desc: next descriptor slot the driver fills
- */
-struct fz_queue {
-	u32 num;
-	u64 desc;
-	u64 avail;
-	u64 used;
-	bool ready;
-	u16 avail_idx;
-	u16 next_desc;
-};
+/* The seed parameter: the next run's (0: a random one). */
+u64 fz_seed(void)
+{
+	return seed;
+}
 
-/**
- * struct fz_dev - the guest driver of one device (owned by one thread)
- * @info: the device
- * @nq: its queues (QueueNumMax != 0), at most FZ_MAX_Q
- * @qmax: QueueNumMax of each
- * @features: DeviceFeatures
- * @area: guest-physical base of this device's ring areas
- * @q: the queues
- * @event_idx: VIRTIO_RING_F_EVENT_IDX written
- */
-struct fz_dev {
-	struct fz_devinfo info;
-	u32 nq;
-	u32 qmax[FZ_MAX_Q];
-	u64 features;
-	u64 area;
-	struct fz_queue q[FZ_MAX_Q];
-	bool event_idx;
-};
-
-/**
- * struct fz_thread - one simulated vCPU
- * @idx: thread number, also its cfg_flags slot (src_cpu)
- * @rng: splitmix64 state
- * @seen: cfg_flags[@idx] after the last answer
- * @devs: the devices this thread drives structurally
- * @nr_devs: entries in @devs
- * @all: every device of the zone (raw accesses go to any)
- * @nr_all: entries in @all
- * @ops: operations done by this thread
- * @deadline: end of the run (ns, monotonic), unless min_ops is not done
- * @cap: end of the run whatever min_ops says
- * @failed: stop: a hang or a guard hit
- * @done: signalled when the thread ends
- */
-struct fz_thread {
-	unsigned int idx;
-	u64 rng;
-	u64 seen;
-	struct fz_dev devs[FZ_MAX_DEVS];
-	unsigned int nr_devs;
-	struct fz_devinfo all[FZ_MAX_DEVS];
-	unsigned int nr_all;
-	u64 ops;
-	u64 deadline;
-	u64 cap;
-	bool failed;
-	struct completion done;
-};
-
-/**
- * struct fz - the module's state
- * @bridge: the bridge page from INIT_VIRTIO (NULL outside)
- * @prod_lock: request ring producers (req_rear, the entry at req_rear)
- * @buf: guard, RAM, guard (vmalloc)
- * @ram: the zone's RAM inside @buf
- * @ram_size: its size
- * @dev_lock: @devs and @nr_devs
- * @devs: devices of the zone
- * @nr_devs: entries in @devs
- * @irqs: interrupts of the devices in @devs (bit n: FZ_IRQ_BASE + n)
- * @run_lock: one run at a time; a device's removal waits for the run
- * @running: a run is in progress (stray interrupts count)
- * @res: counters of the last run
- * @last_seed: seed of the last run
- * @last_ns: its duration
- * @last_rc: its verdict (0 or -EIO)
- * @ran: a run has finished
- * @dir: debugfs directory
- */
-static struct fz {
-	struct hvisor_virtio_bridge *bridge;
-	spinlock_t prod_lock;	/* request ring producers */
-	u8 *buf;
-	u8 *ram;
-	u64 ram_size;
-	struct mutex dev_lock;	/* devs, nr_devs */
-	struct fz_devinfo devs[FZ_MAX_DEVS];
-	unsigned int nr_devs;
-	unsigned long irqs[BITS_TO_LONGS(FZ_NR_SLOTS)];
-	struct mutex run_lock;	/* one run; removals wait for it */
-	bool running;
-	struct fz_result res;
-	u64 last_seed;
-	u64 last_ns;
-	int last_rc;
-	bool ran;
-	struct dentry *dir;
-} fz;
+/* How long an access, or a request of the tame guest, may take. */
+u64 fz_timeout_ns(void)
+{
+	return (u64)timeout_ms * NSEC_PER_MSEC;
+}
 
 /* --- randomness ------------------------------------------------------ */
 
-static u64 fz_rand(struct fz_thread *t)
+u64 fz_rand(struct fz_thread *t)
 {
 	u64 z = (t->rng += 0x9e3779b97f4a7c15ULL);
 
@@ -275,7 +135,7 @@ static u64 fz_rand(struct fz_thread *t)
 }
 
 /* Uniform in [0, n). */
-static u32 fz_below(struct fz_thread *t, u32 n)
+u32 fz_below(struct fz_thread *t, u32 n)
 {
 	return (u32)(((fz_rand(t) & 0xffffffffULL) * n) >> 32);
 }
@@ -308,7 +168,7 @@ static u64 fz_value(struct fz_thread *t, u64 good)
 /* --- the zone's RAM -------------------------------------------------- */
 
 /* Where the fuzzer writes guest address @gpa, or NULL outside the RAM. */
-static void *fz_ram_ptr(u64 gpa, u64 len)
+void *fz_ram_ptr(u64 gpa, u64 len)
 {
 	if (gpa < FZ_GPA || len > fz.ram_size ||
 	    gpa - FZ_GPA > fz.ram_size - len)
@@ -316,7 +176,7 @@ static void *fz_ram_ptr(u64 gpa, u64 len)
 	return fz.ram + (gpa - FZ_GPA);
 }
 
-static void fz_ram_write(u64 gpa, const void *src, u64 len)
+void fz_ram_write(u64 gpa, const void *src, u64 len)
 {
 	void *p = fz_ram_ptr(gpa, len);
 
@@ -339,14 +199,14 @@ static void fz_ram_rand(struct fz_thread *t, u64 gpa, u64 len)
 	}
 }
 
-static void fz_guard_poison(void)
+void fz_guard_poison(void)
 {
 	memset(fz.buf, FZ_POISON, FZ_GUARD);
 	memset(fz.ram + fz.ram_size, FZ_POISON, FZ_GUARD);
 }
 
 /* Whether both guards are intact; logs the first changed byte. */
-static bool fz_guard_ok(void)
+bool fz_guard_ok(void)
 {
 	u8 *bad = memchr_inv(fz.buf, FZ_POISON, FZ_GUARD);
 
@@ -390,7 +250,7 @@ static u64 fz_addr(struct fz_thread *t, u64 len)
 static bool fz_queue_req(const struct hvisor_device_req *req)
 {
 	struct hvisor_virtio_bridge *br = fz.bridge;
-	u64 end = ktime_get_ns() + (u64)timeout_ms * NSEC_PER_MSEC;
+	u64 end = ktime_get_ns() + fz_timeout_ns();
 	unsigned long flags;
 	u32 rear, front;
 
@@ -428,7 +288,7 @@ static bool fz_queue_req(const struct hvisor_device_req *req)
 static int fz_wait(struct fz_thread *t, u64 old, u64 *val)
 {
 	struct hvisor_virtio_bridge *br = fz.bridge;
-	u64 end = ktime_get_ns() + (u64)timeout_ms * NSEC_PER_MSEC;
+	u64 end = ktime_get_ns() + fz_timeout_ns();
 	unsigned int n;
 	u64 now;
 
@@ -507,7 +367,7 @@ hang:
 	return false;
 }
 
-static u64 fz_rd(struct fz_thread *t, struct fz_devinfo *d, u32 off, u32 size)
+u64 fz_rd(struct fz_thread *t, struct fz_devinfo *d, u32 off, u32 size)
 {
 	u64 val = 0;
 
@@ -515,8 +375,8 @@ static u64 fz_rd(struct fz_thread *t, struct fz_devinfo *d, u32 off, u32 size)
 	return val;
 }
 
-static void fz_wr(struct fz_thread *t, struct fz_devinfo *d, u32 off,
-		  u32 size, u64 val)
+void fz_wr(struct fz_thread *t, struct fz_devinfo *d, u32 off, u32 size,
+	   u64 val)
 {
 	fz_raw(t, d->addr + off, size, &val, true, FZ_ZONE);
 }
@@ -683,7 +543,7 @@ static void fz_check_ident(struct fz_thread *t, struct fz_devinfo *d)
 }
 
 /* Learn the device's queues and features (plain reads). */
-static void fz_probe(struct fz_thread *t, struct fz_dev *d)
+void fz_probe(struct fz_thread *t, struct fz_dev *d)
 {
 	unsigned int i;
 	u64 max;
@@ -797,12 +657,6 @@ static void fz_op_init(struct fz_thread *t, struct fz_dev *d)
 }
 
 /* The guest's structures, little-endian (VIRTIO_F_VERSION_1). */
-struct fz_blk_hdr {
-	__le32 type;
-	__le32 ioprio;
-	__le64 sector;
-};
-
 struct fz_net_hdr {
 	u8 flags;
 	u8 gso_type;
@@ -1376,6 +1230,38 @@ static int fz_result_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(fz_result);
 
+/*
+ * Guard, RAM, guard: vmalloc()ed, or with ram_pa the reserved memory
+ * around the zone's RAM, mapped as the module maps a zone's (write-back).
+ */
+static int fz_ram_alloc(u64 size)
+{
+	if (!ram_pa) {
+		fz.buf = vmalloc(size + 2 * FZ_GUARD);
+		return fz.buf ? 0 : -ENOMEM;
+	}
+	if (!PAGE_ALIGNED(ram_pa) || ram_pa < FZ_GUARD) {
+		pr_err("ram_pa=0x%llx: not page-aligned or no room for a guard\n",
+		       ram_pa);
+		return -EINVAL;
+	}
+	fz.buf = memremap(ram_pa - FZ_GUARD, size + 2 * FZ_GUARD, MEMREMAP_WB);
+	if (!fz.buf) {
+		pr_err("ram_pa=0x%llx: cannot map 0x%llx bytes\n", ram_pa,
+		       size + 2 * FZ_GUARD);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void fz_ram_free(void)
+{
+	if (ram_pa)
+		memunmap(fz.buf);
+	else
+		vfree(fz.buf);
+}
+
 static int __init fz_init(void)
 {
 	u64 size = (u64)max(ram_kb, 256U) * SZ_1K;
@@ -1387,9 +1273,9 @@ static int __init fz_init(void)
 	size = ALIGN(size, PAGE_SIZE);
 	if (size / 2 < FZ_MAX_DEVS * FZ_DEV_AREA)
 		size = 2 * FZ_MAX_DEVS * FZ_DEV_AREA;
-	fz.buf = vmalloc(size + 2 * FZ_GUARD);
-	if (!fz.buf)
-		return -ENOMEM;
+	ret = fz_ram_alloc(size);
+	if (ret)
+		return ret;
 	fz.ram = fz.buf + FZ_GUARD;
 	fz.ram_size = size;
 	memset(fz.ram, 0, size);
@@ -1400,31 +1286,43 @@ static int __init fz_init(void)
 		       ret);
 		goto err_free;
 	}
-	ret = hvisor_vhost_zone_add_ram(FZ_ZONE, FZ_GPA, fz.ram, size);
-	if (ret)
-		goto err_detach;
+	/* Reserved memory is the zone's once userspace gives it. */
+	if (!ram_pa) {
+		ret = hvisor_vhost_zone_add_ram(FZ_ZONE, FZ_GPA, fz.ram, size);
+		if (ret)
+			goto err_detach;
+	}
 	fz.dir = debugfs_create_dir("hvisor_vhost_fuzz", NULL);
 	debugfs_create_file("run", 0200, fz.dir, NULL, &fz_run_fops);
 	debugfs_create_file("result", 0400, fz.dir, NULL, &fz_result_fops);
-	pr_info("zone %u: %llu KiB of RAM at 0x%llx between guards\n", FZ_ZONE,
-		size / SZ_1K, FZ_GPA);
+	fz_verify_init(fz.dir);
+	if (ram_pa)
+		pr_info("zone %u: %llu KiB of RAM at 0x%llx between guards, reserved memory at 0x%llx: add it with hvisorctl zone mem add %u 0x%llx 0x%llx %llu\n",
+			FZ_ZONE, size / SZ_1K, FZ_GPA, ram_pa, FZ_ZONE, ram_pa,
+			FZ_GPA, size);
+	else
+		pr_info("zone %u: %llu KiB of RAM at 0x%llx between guards\n",
+			FZ_ZONE, size / SZ_1K, FZ_GPA);
 	return 0;
 
 err_detach:
 	hvisor_vhost_detach(&fz_hv);
 err_free:
-	vfree(fz.buf);
+	fz_ram_free();
 	return ret;
 }
 
-/* The core removes every device first: nothing touches the RAM after. */
+/*
+ * The core removes every device first: nothing touches the RAM after
+ * (with ram_pa, the zone keeps its own mapping of the memory).
+ */
 static void __exit fz_exit(void)
 {
 	debugfs_remove_recursive(fz.dir);
 	hvisor_vhost_detach(&fz_hv);
 	if (!fz_guard_ok())
 		pr_err("guard changed after the last run\n");
-	vfree(fz.buf);
+	fz_ram_free();
 }
 
 module_init(fz_init);
