@@ -70,18 +70,19 @@ summary() {
 # the lanes share the two cores: the cold run of 4611000, which ran
 # them all, took 55 minutes. make test runs the tests of the error,
 # removal, reset, fault-injection and unload paths of every device type
-# (a leak or a use-after-free would hide there), zones, both fuzzers and
-# the SCMI ioctls (46: the guest has a device tree).
+# (a leak or a use-after-free would hide there), zones, both fuzzers,
+# block I/O into ZONE_DEVICE zone RAM (1I) and the SCMI ioctls (46: the
+# guest has a device tree).
 DEBUG_TESTS="01 10 11 13 14 15 17 18 19 1B 1C 1D 1E 1F 20 22 42 60 61"
-DEBUG_TESTS_B="26 30 32 46 47 48"
+DEBUG_TESTS_B="1I 26 30 32 46 47 48"
 
 # Debian's 6.12 runs one or two tests of each backend, where the kernel
 # APIs we use differ from 6.1's (kiocb and bio, NAPI and tun, tty,
-# eventfd, mmap): blk, net, tap, console, HSM zones, the userspace
-# bridge. The whole suite on 6.12 ("selftests/run.sh --kernel stock612")
+# eventfd, mmap, memremap_pages): blk, blk into ZONE_DEVICE pages, net,
+# tap, console, HSM zones, the userspace bridge. The whole suite on 6.12 ("selftests/run.sh --kernel stock612")
 # costs 505 guest seconds, 13 CPU-minutes of a cold run that has none
 # to spare; it passed in full on 625762a.
-STOCK612_TESTS="01 10 13 20 25 30 40 49"
+STOCK612_TESTS="01 10 13 1I 20 25 30 40 49"
 
 # LANES: the work is CPU-bound (a TCG guest keeps about 1.1 of the 2
 # cores busy, measured 113 % for selftests 10, 12 and 20 on the stock
