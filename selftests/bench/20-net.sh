@@ -8,7 +8,8 @@
 # unlimited rate: what the receiver got, and the loss), TCP with two
 # streams on a two-pair device (multiqueue: the guest's transmit work on
 # both pairs) and request/response latency (one-byte round trips,
-# net_xfer; with their p99, p99.9 and longest). Prints the numbers, the
+# net_xfer; with their p99, p99.9 and longest, and in a run of their own
+# the simulator's share of a round trip). Prints the numbers, the
 # guest/veth ratios and, per packet the device carried, the queue
 # notifies and guest interrupts that crossed the bridge (hvisorctl status
 # before and after each guest job; counts carry over to real hvisor where
@@ -53,6 +54,43 @@ rr_run() {
 	set -- $_us
 	echo "$2 $3 $4" >>"$RR_TAILS"
 	echo "$1 0"
+}
+
+SIMLAT=/sys/kernel/debug/hvisor_vhost_sim/latency
+SIMLAT_ON=/sys/module/hvisor_vhost_sim/parameters/latency
+
+# rr_breakdown NS ADDR: the round trips again with the simulator's
+# latency breakdown on (its own run: the table's round trips are those
+# with it off; Documentation/simulator.rst, "Latency breakdown"), one
+# line: per round trip, the simulated hypervisor's and guest's stages
+# on the path of a packet, in us, with their counts. "sim" sums them:
+# the guest's notifies, the wakeups those sent (the wakeups of the
+# handler's trapped accesses are inside "handler"), the interrupts'
+# delivery and the guest's handler (with its trapped accesses); "rest"
+# is the round trip minus "sim": the module, the guest's and root's
+# network stacks (veth's whole round trip is the stacks alone, twice)
+# and the scheduling between them.
+rr_breakdown() {
+	_tails=$RR_TAILS
+	RR_TAILS=/dev/null
+	echo 1 >$SIMLAT_ON || hvv_fail "cannot switch the simulator's latency"
+	echo reset >$SIMLAT
+	_rt=$(rr_run "$@")
+	echo 0 >$SIMLAT_ON
+	RR_TAILS=$_tails
+	{ echo "rt $_rt $RR"; cat $SIMLAT; } | awk '
+		function us(ns, n) { return n > 0 ? ns / n / 1000 : 0 }
+		$1 == "rt" { mean = $2; n = $4 }
+		$1 == "stage" { c[$2] = $4; s[$2] = $6 }
+		END {
+			ntf = us(s["notify"], n)
+			wk = us(s["wakeup"], c["wakeup"]) * c["notify"] / n
+			irq = us(s["irq"], n); hnd = us(s["irq_handler"], n)
+			sim = ntf + wk + irq + hnd
+			printf "rr-breakdown-us      round trip %.0f = sim %.0f (notify %.0f x%.2f, its wakeups %.0f, irq %.0f x%.2f, handler %.0f with %.2f trapped accesses of %.0f) + rest %.0f\n",
+				mean, sim, ntf, c["notify"] / n, wk, irq, c["irq"] / n,
+				hnd, c["access"] / n, us(s["access"], c["access"]),
+				mean - sim }'
 }
 
 # counts IF: "NOTIFIES INTERRUPTS PACKETS": the bridge's counters and the
@@ -157,6 +195,7 @@ run_jobs() {
 	JOBS
 	echo "rr $(rr_run "$nsv" $V)" >>"$VETH_OUT"
 	guest_job rr hvbench0 rr_run "$nsg" $G
+	RR_BREAKDOWN=$(rr_breakdown "$nsg" $G)
 }
 
 main() {
@@ -181,6 +220,7 @@ main() {
 	paste -d ' ' - - <"$RR_TAILS" | awk '{
 		printf "rr-tail-us           veth p99 %.0f p99.9 %.0f max %.0f, guest p99 %.0f p99.9 %.0f max %.0f\n",
 			$1, $2, $3, $4, $5, $6 }'
+	echo "$RR_BREAKDOWN"
 	echo "=== end"
 	hvv_run hvisorctl dev list
 	cleanup

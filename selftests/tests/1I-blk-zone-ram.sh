@@ -17,7 +17,7 @@
 # everything goes away cleanly: the struct pages with the zone, so the
 # memory gets them again. Without ZONE_DEVICE the same data must
 # arrive, buffered.
-# HVV-NEEDS: losetup
+# (losetup: busybox's, in every userland)
 # HVV-TIMEOUT: 240
 . /hvv/lib.sh
 
