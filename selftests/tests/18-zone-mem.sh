@@ -10,6 +10,7 @@
 # Where the kernel has ZONE_DEVICE, memory aligned to 2 MiB gets struct
 # pages (block I/O into it can be direct), gives them back when its zone
 # goes and gets them again; other memory is only mapped, and says why.
+# Without a hypervisor nothing is mapped.
 # HVV-TIMEOUT: 90
 . /hvv/lib.sh
 
@@ -96,5 +97,14 @@ hvv_assert_eq "2 MiB at $base mapped twice" "$n" 2
 struct_pages "$base\\+0x200000"
 hvv_run hvisorctl zone del 6
 hvv_assert_eq "only the simulator's zone" "$(zones)" 1
+
+# Without a hypervisor memory is refused before it is mapped.
+hvv_rmmod hvisor_vhost_sim
+n0=$(hvv_dmesg_new | grep -c "guest RAM $base" || true)
+out=$(hvisorctl zone mem add 5 "$base" 0x10000000 2M 2>&1) &&
+	hvv_fail "zone mem add without a hypervisor succeeded"
+hvv_assert_match "refused without a hypervisor" "$out" 'no hypervisor'
+n=$(hvv_dmesg_new | grep -c "guest RAM $base" || true)
+hvv_assert_eq "nothing mapped without a hypervisor" "$n" "$n0"
 hvv_unload_all
 hvv_dmesg_clean
