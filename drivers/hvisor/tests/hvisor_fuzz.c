@@ -34,11 +34,11 @@
  * A run prints its seed; seed=S max_ops=N replays the same operations
  * (the threads' interleaving and the devices' timing aside).
  *
- * With ram_pa=ADDR the zone's RAM is reserved physical memory instead
- * (the test VM boots with memmap=SIZE$ADDR), which userspace gives the
- * zone with "hvisorctl zone mem add": the module then maps it itself, as
- * it maps a zone's RAM on hvisor, with ZONE_DEVICE struct pages where the
- * kernel has them. fuzz_verify.c adds a tame guest that checks the data
+ * With ram_pa=ADDR the zone's RAM is physical memory root does not use
+ * (the test VM sets it aside: memmap= on x86, mem= on arm64), which
+ * userspace gives the zone with "hvisorctl zone mem add": the module then
+ * maps it itself, as it maps a zone's RAM on hvisor, with ZONE_DEVICE
+ * struct pages where the kernel has them. fuzz_verify.c adds a tame guest that checks the data
  * its blk requests move (debugfs "verify").
  * See Documentation/testing.rst.
  */
