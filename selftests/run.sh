@@ -402,13 +402,13 @@ watch_guest() {
 # of our code ran); a real lockup, a loop that never yields, still
 # trips it.
 # Zone RAM that is not root's System RAM, as a zone's RAM on hvisor is:
-# ZONE_RAM_MIB of x86's RAM at 512 MiB, below the initramfs, which QEMU
-# loads at the top (memmap=SIZE$ADDR: E820 reserved), or the last of
+# ZONE_RAM_MIB of x86's RAM in its middle (512 MiB of the default 1 GiB),
+# below the initramfs, which QEMU loads at the top (memmap=SIZE$ADDR:
+# E820 reserved), or the last of
 # arm64's RAM (mem=: cut from memblock, as hvisor's root device tree
 # leaves zones' memory out). The guest learns it as HVV_ZONE_RAM="ADDR
 # SIZE" (test 1I does block I/O into it).
 ZONE_RAM_MIB=8
-X86_ZONE_RAM_MIB_AT=512
 qemu_mem_mib() {
 	local m=${HVV_QEMU_MEM:-1G}
 	case $m in
@@ -417,9 +417,11 @@ qemu_mem_mib() {
 	*) die "HVV_QEMU_MEM=$m: give it in M or G" ;;
 	esac
 }
+# Where x86's set-aside starts, in MiB: the middle of RAM, 2 MiB-aligned.
+x86_zone_ram_at() { echo $(($(qemu_mem_mib) / 2 / 2 * 2)); }
 zone_ram_arg() {
 	if [ "$ARCH" = x86_64 ]; then
-		echo "memmap=${ZONE_RAM_MIB}M\$${X86_ZONE_RAM_MIB_AT}M"
+		echo "memmap=${ZONE_RAM_MIB}M\$$(x86_zone_ram_at)M"
 	else
 		echo "mem=$(($(qemu_mem_mib) - ZONE_RAM_MIB))M"
 	fi
@@ -427,7 +429,7 @@ zone_ram_arg() {
 zone_ram_env() {
 	local at
 	if [ "$ARCH" = x86_64 ]; then
-		at=$((X86_ZONE_RAM_MIB_AT << 20))
+		at=$(($(x86_zone_ram_at) << 20))
 	else
 		# The virt board's RAM starts at 1 GiB.
 		at=$(((1024 + $(qemu_mem_mib) - ZONE_RAM_MIB) << 20))
