@@ -389,25 +389,12 @@ watch_guest() {
 	QEMU_PID=""
 }
 
-# no5lvl: 6.1's identify_cpu() clears the boot CPU's feature bits,
-# LA57 included, with interrupts enabled; a timer interrupt in that
-# window makes KASAN judge every 5-level direct-map address "wild"
-# (seen once in CI). Four-level paging closes the window.
-# watchdog_thresh=60 (both architectures): a soft lockup is reported
-# after 120 s instead of 20, and rcupdate.rcu_cpu_stall_timeout=60 an
-# RCU stall after 60 s instead of 21 (the kernel-log check fails on
-# both; the debug kernel's boot-time tracefs work stalled RCU at load 17). Under TCG on a loaded host a vCPU thread
-# can be off the CPU for longer than 20 s (seen: the debug kernel's
-# boot-time tracefs work "locked up" at load 12 on 2 cores, before any
-# of our code ran); a real lockup, a loop that never yields, still
-# trips it.
 # Zone RAM that is not root's System RAM, as a zone's RAM on hvisor is:
-# ZONE_RAM_MIB of x86's RAM in its middle (512 MiB of the default 1 GiB),
-# below the initramfs, which QEMU loads at the top (memmap=SIZE$ADDR:
-# E820 reserved), or the last of
-# arm64's RAM (mem=: cut from memblock, as hvisor's root device tree
-# leaves zones' memory out). The guest learns it as HVV_ZONE_RAM="ADDR
-# SIZE" (test 1I does block I/O into it).
+# ZONE_RAM_MIB in the middle of x86's RAM (512 MiB of the default 1 GiB,
+# below the initramfs, which QEMU loads at the top; memmap=SIZE$ADDR:
+# E820 reserved), or the last of arm64's RAM (mem=: cut from memblock,
+# as hvisor's root device tree leaves a zone's memory out). The guest
+# learns it as HVV_ZONE_RAM="ADDR SIZE" (test 1I does block I/O into it).
 ZONE_RAM_MIB=8
 qemu_mem_mib() {
 	local m=${HVV_QEMU_MEM:-1G}
@@ -437,6 +424,18 @@ zone_ram_env() {
 	printf 'HVV_ZONE_RAM="0x%x 0x%x"\n' "$at" $((ZONE_RAM_MIB << 20))
 }
 
+# no5lvl: 6.1's identify_cpu() clears the boot CPU's feature bits,
+# LA57 included, with interrupts enabled; a timer interrupt in that
+# window makes KASAN judge every 5-level direct-map address "wild"
+# (seen once in CI). Four-level paging closes the window.
+# watchdog_thresh=60 (both architectures): a soft lockup is reported
+# after 120 s instead of 20, and rcupdate.rcu_cpu_stall_timeout=60 an
+# RCU stall after 60 s instead of 21 (the kernel-log check fails on
+# both; the debug kernel's boot-time tracefs work stalled RCU at load 17). Under TCG on a loaded host a vCPU thread
+# can be off the CPU for longer than 20 s (seen: the debug kernel's
+# boot-time tracefs work "locked up" at load 12 on 2 cores, before any
+# of our code ran); a real lockup, a loop that never yields, still
+# trips it.
 qemu_x86_64() {
 	exec qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${HVV_QEMU_MEM:-1G}" \
 		-nodefaults -no-user-config -display none -monitor none -no-reboot \
